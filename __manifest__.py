@@ -1,0 +1,22 @@
+# Copyright 2026 l10n_ch_tilbago contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Switzerland - Debt Enforcement with tilbago",
+    "summary": "Reminders, litigation and Swiss debt enforcement "
+    "(poursuite / Betreibung) through tilbago",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Localizations",
+    "website": "https://github.com/OCA/l10n-switzerland",
+    "author": "l10n_ch_tilbago contributors, Odoo Community Association (OCA)",
+    "maintainers": [],
+    "license": "AGPL-3",
+    "development_status": "Alpha",
+    "application": False,
+    "installable": True,
+    "depends": ["account", "mail"],
+    "external_dependencies": {
+        "python": ["requests", "python-stdnum", "phonenumbers"],
+    },
+    "data": [],
+    "demo": [],
+}

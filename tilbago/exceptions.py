@@ -1,0 +1,66 @@
+"""Errors of the tilbago layer, shaped so the Odoo layer can act on each kind.
+
+Never put the API key in a message, an ``args`` tuple or a ``repr``.
+"""
+
+
+class TilbagoError(Exception):
+    """Base class of every error raised by this package."""
+
+    #: whether sending the same request again later may succeed
+    retryable = False
+
+
+class InvalidPayload(TilbagoError):
+    """The payload breaks one or more rules of the contract; nothing was sent.
+
+    ``problems`` is the list of every :class:`tilbago.validation.Problem` found.
+    """
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("; ".join(p.message for p in self.problems))
+
+
+class ApiError(TilbagoError):
+    """tilbago answered with a non-2xx status.
+
+    ``status`` is the HTTP status, ``message`` tilbago's own ``message`` text.
+    """
+
+    def __init__(self, status, message):
+        self.status = status
+        self.message = message
+        super().__init__(f"tilbago answered {status}: {message}")
+
+
+class AuthenticationError(ApiError):
+    """401: the API key is missing or invalid."""
+
+
+class InsufficientBalance(ApiError):
+    """402: the tilbago account's balance is spent (tilbago is pay-per-use)."""
+
+    retryable = True
+
+
+class Rejected(ApiError):
+    """Any other 4xx: tilbago refused the request; ``message`` says why."""
+
+
+class ServerError(ApiError):
+    """5xx: tilbago failed; the request may be sent again later."""
+
+    retryable = True
+
+
+class TransportError(TilbagoError):
+    """The request did not get an answer: timeout, refused connection, DNS, TLS."""
+
+    retryable = True
+
+
+class ProtocolError(TilbagoError):
+    """tilbago answered, but not with the documented JSON."""
+
+    retryable = True
