@@ -17,6 +17,10 @@
     "external_dependencies": {
         "python": ["requests", "python-stdnum", "phonenumbers"],
     },
-    "data": [],
+    "data": [
+        "security/tilbago_security.xml",
+        "security/ir.model.access.csv",
+        "views/menus.xml",
+    ],
     "demo": [],
 }
