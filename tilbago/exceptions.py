@@ -48,6 +48,16 @@ class Rejected(ApiError):
     """Any other 4xx: tilbago refused the request; ``message`` says why."""
 
 
+class DuplicateReference(Rejected):
+    """4xx on ``PUT case`` whose message says the ``externalRef`` is already used.
+
+    tilbago has no search by externalRef, so sending the same externalRef again is the
+    safe retry after a lost answer: either the case is created, or it is refused with
+    this error, meaning a case with that reference already exists (its id is unknown).
+    See :func:`tilbago.client.is_duplicate_reference` for the heuristic.
+    """
+
+
 class ServerError(ApiError):
     """5xx: tilbago failed; the request may be sent again later."""
 
