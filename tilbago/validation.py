@@ -1,0 +1,677 @@
+"""Validation of a tilbago case *before* anything is sent, reporting every problem at once.
+
+Two levels:
+
+* field checkers (``normalize_uid``, ``normalize_phone``, ``check_zip``, ``check_email``,
+  ``check_interest_rate``, ``check_nationality``, ``check_date_of_birth``,
+  ``check_language``, ``check_sex``, ``check_iban``, ``check_url``), usable one field at
+  a time (the Odoo layer calls them from its constraints). Each returns the normalised
+  value or raises :class:`FieldValueError`, a :class:`ValueError` whose ``template`` and
+  ``params`` let the caller name its own field and translate the message;
+* :func:`validate_case` walks a :class:`tilbago.payload.Case` and returns a list of
+  :class:`Problem` (empty when the case is good); :func:`check_case` raises
+  :class:`~tilbago.exceptions.InvalidPayload` with all of them.
+
+Every English string is wrapped in ``_()`` so Odoo's export collects it; the Odoo layer
+translates with ``problem.render(env._)``.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field as dc_field
+from decimal import Decimal
+
+import phonenumbers
+from stdnum import iban as stdnum_iban
+from stdnum.ch import uid as stdnum_uid
+from stdnum.exceptions import InvalidChecksum
+from stdnum.exceptions import ValidationError as StdnumValidationError
+
+from .countries import ISO_3166_ALPHA2
+from .exceptions import InvalidPayload
+from .i18n import _
+from .money import to_rappen
+from .swiss import COLLOCATION_CLASSES, FIRST_REASON_MAX, MAX_CLAIMS, OTHER_REASON_MAX
+
+# --------------------------------------------------------------------------- messages
+
+REQUIRED = _("%(label)s is required.")
+NOT_TEXT = _("%(label)s must be text, not %(value)s.")
+NOT_BOOL = _("%(label)s must be yes or no.")
+NOT_DATE = _('%(label)s "%(value)s" must be a date (YYYY-MM-DD).')
+UID_FORMAT = _(
+    '%(label)s "%(value)s" is not a Swiss company number: write it CHE-123.456.789 '
+    "(CHE and 9 digits)."
+)
+UID_CHECK_DIGIT = _(
+    '%(label)s "%(value)s" has a wrong check digit: copy the number from the UID register '
+    "(uid.admin.ch)."
+)
+PHONE_INVALID = _('%(label)s "%(value)s" is not a valid phone number.')
+PHONE_EXTENSION = _(
+    '%(label)s "%(value)s" has an extension, which tilbago cannot take: enter the number '
+    "without it."
+)
+ZIP_INVALID = _(
+    '%(label)s "%(value)s" must be a Swiss postcode (NPA) of exactly 4 digits, from 1000 '
+    "to 9999."
+)
+EMAIL_INVALID = _('%(label)s "%(value)s" is not a valid e-mail address.')
+RATE_NOT_NUMBER = _('%(label)s "%(value)s" must be a number, for example 5 or 4.25.')
+RATE_RANGE = _('%(label)s "%(value)s" must be between 0 and 99.99999 %%.')
+RATE_DECIMALS = _('%(label)s "%(value)s" has more than 5 decimals.')
+NATIONALITY_INVALID = _(
+    '%(label)s "%(value)s" is not a country code: use the two letters of ISO 3166, '
+    "e.g. CH, DE, FR, IT."
+)
+BIRTH_FORMAT = _(
+    '%(label)s "%(value)s" must be a date written yyyy-mm-dd, dd.mm.yyyy or just the '
+    "year yyyy."
+)
+BIRTH_FUTURE = _('%(label)s "%(value)s" lies in the future.')
+LANGUAGE_INVALID = _('%(label)s "%(value)s" must be de (German), fr (French) or it (Italian).')
+SEX_INVALID = _('%(label)s "%(value)s" must be M (male), F (female) or U (unknown).')
+IBAN_INVALID = _('%(label)s "%(value)s" is not a valid IBAN.')
+IBAN_COUNTRY = _('%(label)s "%(value)s" must be a Swiss or Liechtenstein IBAN (CH… or LI…).')
+URL_INVALID = _('%(label)s "%(value)s" must be a web address starting with https:// or http://.')
+AMOUNT_NOT_NUMBER = _('%(label)s "%(value)s" must be an amount in CHF, for example 12565.60.')
+AMOUNT_NOT_POSITIVE = _('%(label)s "%(value)s" must be more than CHF 0.00.')
+REASON_TOO_LONG = _(
+    "%(label)s is %(length)s characters long; the payment order leaves room for %(max)s."
+)
+CLASS_INVALID = _('%(label)s "%(value)s" must be 1, 2 or 3.')
+TOO_MANY_CLAIMS = _("%(label)s: this request has %(count)s claims, at most %(max)s are allowed.")
+DUPLICATE_REF = _(
+    '%(label)s "%(value)s" is used by another claim of this request: each claim needs '
+    "its own reference."
+)
+STATUS_INVALID = _(
+    '%(label)s "%(value)s" cannot be sent: the only status a request may carry is 002 '
+    "(review in tilbago before it is submitted)."
+)
+
+# --------------------------------------------------------------------------- labels
+
+LABEL_UID = _("UID (IDE)")
+LABEL_PHONE = _("Phone number")
+LABEL_ZIP = _("Postcode (NPA)")
+LABEL_EMAIL = _("E-mail")
+LABEL_RATE = _("Interest rate")
+LABEL_NATIONALITY = _("Nationality")
+LABEL_BIRTH = _("Date of birth")
+LABEL_LANGUAGE = _("Language")
+LABEL_SEX = _("Sex")
+LABEL_IBAN = _("IBAN")
+LABEL_URL = _("Commercial register entry (web address)")
+
+#: Clerk words for each wire key of a person, by role. Literal strings, so Odoo's .pot
+#: export finds each of them.
+PERSON_LABELS = {
+    "debtor": {
+        "": _("Debtor"),
+        "externalRef": _("Debtor reference"),
+        "company": _("Debtor company name"),
+        "nameAddon": _("Debtor company name addition"),
+        "companyUid": _("Debtor UID (IDE)"),
+        "legalSeat": _("Debtor legal seat"),
+        "contactPerson": _("Debtor contact person"),
+        "isRegistered": _("Debtor entered in the commercial register"),
+        "name": _("Debtor first name"),
+        "surname": _("Debtor last name"),
+        "sex": _("Debtor sex"),
+        "dateOfBirth": _("Debtor date of birth"),
+        "birthName": _("Debtor birth name"),
+        "title": _("Debtor title"),
+        "nationality": _("Debtor nationality"),
+        "preferredLanguage": _("Debtor language"),
+        "phone1": _("Debtor phone 1"),
+        "phone2": _("Debtor phone 2"),
+        "phone3": _("Debtor phone 3"),
+        "fax": _("Debtor fax"),
+        "email": _("Debtor e-mail"),
+        "address": _("Debtor address"),
+        "address.street": _("Debtor street"),
+        "address.streetnumber": _("Debtor house number"),
+        "address.zip": _("Debtor postcode (NPA)"),
+        "address.city": _("Debtor city"),
+        "address.pob": _("Debtor post-office box"),
+    },
+    "creditor": {
+        "": _("Creditor"),
+        "externalRef": _("Creditor reference"),
+        "company": _("Creditor company name"),
+        "nameAddon": _("Creditor company name addition"),
+        "companyUid": _("Creditor UID (IDE)"),
+        "legalSeat": _("Creditor legal seat"),
+        "contactPerson": _("Creditor contact person"),
+        "isRegistered": _("Creditor entered in the commercial register"),
+        "name": _("Creditor first name"),
+        "surname": _("Creditor last name"),
+        "sex": _("Creditor sex"),
+        "dateOfBirth": _("Creditor date of birth"),
+        "birthName": _("Creditor birth name"),
+        "title": _("Creditor title"),
+        "nationality": _("Creditor nationality"),
+        "preferredLanguage": _("Creditor language"),
+        "phone1": _("Creditor phone 1"),
+        "phone2": _("Creditor phone 2"),
+        "phone3": _("Creditor phone 3"),
+        "fax": _("Creditor fax"),
+        "email": _("Creditor e-mail"),
+        "address": _("Creditor address"),
+        "address.street": _("Creditor street"),
+        "address.streetnumber": _("Creditor house number"),
+        "address.zip": _("Creditor postcode (NPA)"),
+        "address.city": _("Creditor city"),
+        "address.pob": _("Creditor post-office box"),
+        "tradeRegisterUrl": _("Creditor commercial register entry (web address)"),
+        "iban": _("Creditor IBAN"),
+    },
+}
+
+#: Labels of the main claim and of further claims (``%(number)s`` = 1 for subsidiaryClaims[0]).
+CLAIM_LABELS = {
+    "claim": {
+        "": _("Claim"),
+        "externalRef": _("Claim reference"),
+        "amount": _("Claim amount (CHF)"),
+        "reason": _("Claim reason"),
+        "interestDateFrom": _("Claim interest from"),
+        "interestRate": _("Claim interest rate"),
+        "collocationClass": _("Claim collocation class"),
+    },
+    "subsidiaryClaims": {
+        "": _("Further claim %(number)s"),
+        "externalRef": _("Further claim %(number)s reference"),
+        "amount": _("Further claim %(number)s amount (CHF)"),
+        "reason": _("Further claim %(number)s reason"),
+        "interestDateFrom": _("Further claim %(number)s interest from"),
+        "interestRate": _("Further claim %(number)s interest rate"),
+        "collocationClass": _("Further claim %(number)s collocation class"),
+    },
+}
+
+CASE_LABELS = {
+    "externalRef": _("Case reference"),
+    "certificateOfLoss": _("Based on a certificate of loss"),
+    "responsiblePerson.email": _("Responsible person e-mail"),
+    "sourceRefEmail": _("Contact e-mail of the calling system"),
+    "status": _("Case status"),
+    "debtor": _("Debtor"),
+    "claim": _("Claim"),
+    "claims": _("Claims"),
+}
+
+
+# --------------------------------------------------------------------------- Problem
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule: which wire field, its clerk label, and an English message.
+
+    ``field`` is the wire path ("debtor.companyUid", "subsidiaryClaims[2].amount");
+    ``label`` the clerk's name for the field, itself a template that may use ``params``
+    (e.g. "Further claim %(number)s amount (CHF)"); ``template`` the English message with
+    ``%(label)s`` and other ``%(name)s`` placeholders; ``params`` their values. Both are
+    always %-formatted with a dict, so a literal percent sign is written ``%%``.
+    """
+
+    field: str
+    label: str
+    template: str
+    params: dict = dc_field(default_factory=dict)
+
+    def render(self, gettext=None):
+        """The message, translated through ``gettext`` (e.g. Odoo's ``env._``) if given."""
+        tr = gettext or _identity
+        params = dict(self.params)
+        return tr(self.template) % {**params, "label": tr(self.label) % params}
+
+    @property
+    def field_label(self):
+        """The label with its parameters filled in (English)."""
+        return self.label % dict(self.params)
+
+    @property
+    def message(self):
+        """The English message."""
+        return self.render()
+
+    def __str__(self):
+        return self.message
+
+
+class FieldValueError(ValueError):
+    """A field checker refused a value; ``str()`` is a clear English message.
+
+    ``template`` and ``params`` (which hold the refused ``value``) let a caller render it
+    with its own label: ``exc.render(label=...)``.
+    """
+
+    def __init__(self, template, label, **params):
+        self.template = template
+        self.label = label
+        self.params = params
+        super().__init__(self.render())
+
+    def render(self, label=None, gettext=None):
+        tr = gettext or _identity
+        params = dict(self.params)
+        return tr(self.template) % {**params, "label": tr(label or self.label) % params}
+
+    def __str__(self):
+        return self.render()
+
+
+def _identity(text):
+    return text
+
+
+def _shown(value):
+    return value if isinstance(value, str) else repr(value)
+
+
+# --------------------------------------------------------------------------- field checkers
+
+_UID_SUFFIX = re.compile(r"\s*(MWST|TVA|IVA|VAT|TPV|HR|RC|RI)(\s*/\s*(MWST|TVA|IVA|VAT|TPV|HR|RC|RI))*\s*$", re.I)
+
+
+def normalize_uid(value, label=LABEL_UID):
+    """Return the UID/IDE as ``CHE-XXX.XXX.XXX``, its check digit verified (stdnum.ch.uid).
+
+    Accepts ``CHE-107.933.850``, ``CHE107933850``, ``che 107 933 850`` and the VAT and
+    register forms ``CHE-107.933.850 MWST`` / ``TVA`` / ``IVA`` / ``HR`` (also combined,
+    ``MWST/TVA/IVA``). Raises :class:`FieldValueError` otherwise.
+    """
+    if not isinstance(value, str):
+        raise FieldValueError(UID_FORMAT, label, value=_shown(value))
+    text = _UID_SUFFIX.sub("", value.strip())
+    try:
+        return stdnum_uid.format(stdnum_uid.validate(text))
+    except InvalidChecksum:
+        raise FieldValueError(UID_CHECK_DIGIT, label, value=value) from None
+    except StdnumValidationError:
+        raise FieldValueError(UID_FORMAT, label, value=value) from None
+
+
+def is_valid_uid(value):
+    """Whether ``value`` is a Swiss UID with a correct check digit (any accepted form)."""
+    try:
+        normalize_uid(value)
+    except ValueError:
+        return False
+    return True
+
+
+_PHONE_ALLOWED = re.compile(r"^[0-9 /()+-]+$")
+
+
+def normalize_phone(value, region="CH", label=LABEL_PHONE):
+    """Return the phone number in international form, e.g. ``+41 848 273 787``.
+
+    Parsed with ``phonenumbers`` (numbers without a ``+`` are read as from ``region``)
+    and formatted ``INTERNATIONAL``; tilbago takes digits with the separators space,
+    ``/``, ``-``, ``+`` and parentheses, which that format uses (falls back to E.164,
+    ``+41848273787``, should a format ever contain anything else). Raises
+    :class:`FieldValueError` for an unparsable or invalid number, or one with an
+    extension (tilbago has no character for it).
+    """
+    if not isinstance(value, str):
+        raise FieldValueError(PHONE_INVALID, label, value=_shown(value))
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        raise FieldValueError(PHONE_INVALID, label, value=value) from None
+    if not phonenumbers.is_valid_number(number):
+        raise FieldValueError(PHONE_INVALID, label, value=value)
+    if number.extension:
+        raise FieldValueError(PHONE_EXTENSION, label, value=value)
+    text = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if not _PHONE_ALLOWED.match(text):
+        text = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return text
+
+
+def check_zip(value, label=LABEL_ZIP):
+    """Return the Swiss postcode (NPA): exactly 4 digits, 1000–9999. ``int`` is accepted."""
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    if text is None or not re.fullmatch(r"[1-9][0-9]{3}", text):
+        raise FieldValueError(ZIP_INVALID, label, value=_shown(value))
+    return text
+
+
+# Pragmatic syntax check (no library for it among the addon's dependencies): one "@",
+# a local part of the usual characters without leading/trailing/double dots, a domain of
+# dot-separated labels ending in a top-level domain of 2+ letters.
+_EMAIL = re.compile(
+    r"^(?!\.)(?!.*\.\.)[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}(?<!\.)"
+    r"@(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{2,59})$"
+)
+
+
+def check_email(value, label=LABEL_EMAIL):
+    """Return the e-mail address stripped, if its syntax is that of an ordinary address."""
+    if not isinstance(value, str) or not _EMAIL.match(value.strip()):
+        raise FieldValueError(EMAIL_INVALID, label, value=_shown(value))
+    return value.strip()
+
+
+def check_interest_rate(value, label=LABEL_RATE):
+    """Return the rate as ``Decimal``: from 0 to 99.99999 %, at most 5 decimals.
+
+    Accepts ``Decimal``, ``int`` or ``str`` ("4.25"); ``float`` is refused (never float).
+    """
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
+        raise FieldValueError(RATE_NOT_NUMBER, label, value=_shown(value))
+    try:
+        rate = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+    except ArithmeticError:
+        raise FieldValueError(RATE_NOT_NUMBER, label, value=value) from None
+    if not rate.is_finite():
+        raise FieldValueError(RATE_NOT_NUMBER, label, value=str(value))
+    if rate < 0 or rate > Decimal("99.99999"):
+        raise FieldValueError(RATE_RANGE, label, value=str(value))
+    if rate != rate.quantize(Decimal("0.00001")):
+        raise FieldValueError(RATE_DECIMALS, label, value=str(value))
+    return rate
+
+
+def check_nationality(value, label=LABEL_NATIONALITY):
+    """Return the nationality as upper-case ISO 3166-1 alpha-2 (any case accepted).
+
+    The list is :data:`tilbago.countries.ISO_3166_ALPHA2` (ISO codes plus XK, Kosovo).
+    """
+    if not isinstance(value, str) or value.strip().upper() not in ISO_3166_ALPHA2:
+        raise FieldValueError(NATIONALITY_INVALID, label, value=_shown(value))
+    return value.strip().upper()
+
+
+def check_date_of_birth(value, label=LABEL_BIRTH, today=None):
+    """Return the date of birth as tilbago takes it, if it is real and not in the future.
+
+    A :class:`datetime.date` becomes ``yyyy-mm-dd``; text must be ``yyyy-mm-dd``,
+    ``dd.mm.yyyy`` or ``yyyy`` and is returned as written (stripped).
+    """
+    today = today or datetime.date.today()
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        if value > today:
+            raise FieldValueError(BIRTH_FUTURE, label, value=value.isoformat())
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise FieldValueError(BIRTH_FORMAT, label, value=_shown(value))
+    text = value.strip()
+    for pattern, fmt in (
+        (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"),
+        (r"\d{2}\.\d{2}\.\d{4}", "%d.%m.%Y"),
+        (r"\d{4}", "%Y"),
+    ):
+        if re.fullmatch(pattern, text):
+            try:
+                parsed = datetime.datetime.strptime(text, fmt).date()
+            except ValueError:
+                break
+            too_late = parsed.year > today.year if fmt == "%Y" else parsed > today
+            if too_late:
+                raise FieldValueError(BIRTH_FUTURE, label, value=text)
+            return text
+    raise FieldValueError(BIRTH_FORMAT, label, value=text)
+
+
+def check_language(value, label=LABEL_LANGUAGE):
+    """Return the correspondence language as ``de``, ``fr`` or ``it`` (any case accepted)."""
+    if not isinstance(value, str) or value.strip().lower() not in ("de", "fr", "it"):
+        raise FieldValueError(LANGUAGE_INVALID, label, value=_shown(value))
+    return value.strip().lower()
+
+
+def check_sex(value, label=LABEL_SEX):
+    """Return the sex as ``M``, ``F`` or ``U`` (unknown); any case accepted."""
+    if not isinstance(value, str) or value.strip().upper() not in ("M", "F", "U"):
+        raise FieldValueError(SEX_INVALID, label, value=_shown(value))
+    return value.strip().upper()
+
+
+def check_iban(value, label=LABEL_IBAN):
+    """Return the IBAN compact (``CH9300762011623852957``): valid (stdnum.iban), CH or LI."""
+    if not isinstance(value, str):
+        raise FieldValueError(IBAN_INVALID, label, value=_shown(value))
+    try:
+        compact = stdnum_iban.validate(value)
+    except StdnumValidationError:
+        raise FieldValueError(IBAN_INVALID, label, value=value) from None
+    if compact[:2] not in ("CH", "LI"):
+        raise FieldValueError(IBAN_COUNTRY, label, value=value)
+    return compact
+
+
+_URL = re.compile(r"^https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d+)?(?:[/?#]\S*)?$", re.I)
+
+
+def check_url(value, label=LABEL_URL):
+    """Return the web address stripped if it is an ``http(s)://host/...`` URL without spaces."""
+    if not isinstance(value, str) or not _URL.match(value.strip()):
+        raise FieldValueError(URL_INVALID, label, value=_shown(value))
+    return value.strip()
+
+
+# --------------------------------------------------------------------------- the case
+
+
+class _Collector:
+    def __init__(self):
+        self.problems = []
+
+    def add(self, field, label, template, **params):
+        self.problems.append(Problem(field, label, template, params))
+
+    def check(self, checker, value, field, label, **label_params):
+        """Run a field checker; record its refusal under ``field``."""
+        try:
+            checker(value)
+        except FieldValueError as exc:
+            self.add(field, label, exc.template, **{**exc.params, **label_params})
+
+    def text(self, value, field, label, required=True, max_length=None, **label_params):
+        """A text field: required (non-blank) or optional, of string type."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.add(field, label, REQUIRED, **label_params)
+            return False
+        if not isinstance(value, str):
+            self.add(field, label, NOT_TEXT, value=repr(value), **label_params)
+            return False
+        if max_length is not None and len(value.strip()) > max_length:
+            self.add(
+                field, label, REASON_TOO_LONG,
+                length=len(value.strip()), max=max_length, **label_params
+            )
+        return True
+
+
+def _blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _check_address(out, address, prefix, labels):
+    if address is None:
+        out.add(prefix + "address", labels["address"], REQUIRED)
+        return
+    out.text(address.street, prefix + "address.street", labels["address.street"])
+    out.text(
+        address.streetnumber, prefix + "address.streetnumber",
+        labels["address.streetnumber"], required=False,
+    )
+    if _blank(address.zip):
+        out.add(prefix + "address.zip", labels["address.zip"], REQUIRED)
+    else:
+        out.check(check_zip, address.zip, prefix + "address.zip", labels["address.zip"])
+    out.text(address.city, prefix + "address.city", labels["address.city"])
+    out.text(address.pob, prefix + "address.pob", labels["address.pob"], required=False)
+
+
+def _check_person(out, person, role, today):
+    labels = PERSON_LABELS[role]
+    prefix = role + "."
+    out.text(person.external_ref, prefix + "externalRef", labels["externalRef"])
+    if person.is_legal_person:
+        out.text(person.company, prefix + "company", labels["company"])
+        out.text(person.name_addon, prefix + "nameAddon", labels["nameAddon"], required=False)
+        if _blank(person.company_uid):
+            out.add(prefix + "companyUid", labels["companyUid"], REQUIRED)
+        else:
+            out.check(normalize_uid, person.company_uid, prefix + "companyUid", labels["companyUid"])
+        out.text(person.legal_seat, prefix + "legalSeat", labels["legalSeat"])
+        out.text(person.contact_person, prefix + "contactPerson", labels["contactPerson"])
+        if person.is_registered is None:
+            out.add(prefix + "isRegistered", labels["isRegistered"], REQUIRED)
+        elif not isinstance(person.is_registered, bool):
+            out.add(prefix + "isRegistered", labels["isRegistered"], NOT_BOOL)
+    else:
+        out.text(person.name, prefix + "name", labels["name"])
+        out.text(person.surname, prefix + "surname", labels["surname"])
+        optional = (
+            ("sex", person.sex, check_sex),
+            ("dateOfBirth", person.date_of_birth,
+             lambda v: check_date_of_birth(v, today=today)),
+            ("nationality", person.nationality, check_nationality),
+        )
+        for key, value, checker in optional:
+            if not _blank(value):
+                out.check(checker, value, prefix + key, labels[key])
+        out.text(person.birth_name, prefix + "birthName", labels["birthName"], required=False)
+        out.text(person.title, prefix + "title", labels["title"], required=False)
+    for key, value, checker in (
+        ("preferredLanguage", person.preferred_language, check_language),
+        ("phone1", person.phone1, normalize_phone),
+        ("phone2", person.phone2, normalize_phone),
+        ("phone3", person.phone3, normalize_phone),
+        ("fax", person.fax, normalize_phone),
+        ("email", person.email, check_email),
+    ):
+        if not _blank(value):
+            out.check(checker, value, prefix + key, labels[key])
+    _check_address(out, person.address, prefix, labels)
+    if role == "creditor":
+        for key, value, checker in (
+            ("tradeRegisterUrl", person.trade_register_url, check_url),
+            ("iban", person.iban, check_iban),
+        ):
+            if not _blank(value):
+                out.check(checker, value, prefix + key, labels[key])
+
+
+def _check_claim(out, claim, field, labels, label_params, reason_max):
+    if claim is None:
+        out.add(field, labels[""], REQUIRED, **label_params)
+        return
+    p = field + "."
+    out.text(claim.external_ref, p + "externalRef", labels["externalRef"], **label_params)
+    amount = claim.amount
+    if amount is None:
+        out.add(p + "amount", labels["amount"], REQUIRED, **label_params)
+    else:
+        try:
+            rappen = to_rappen(amount)
+        except (TypeError, ValueError):
+            out.add(p + "amount", labels["amount"], AMOUNT_NOT_NUMBER,
+                    value=_shown(amount), **label_params)
+        else:
+            if rappen <= 0:
+                out.add(p + "amount", labels["amount"], AMOUNT_NOT_POSITIVE,
+                        value=str(amount), **label_params)
+    out.text(claim.reason, p + "reason", labels["reason"], max_length=reason_max, **label_params)
+    date_from = claim.interest_date_from
+    if date_from is None:
+        out.add(p + "interestDateFrom", labels["interestDateFrom"], REQUIRED, **label_params)
+    elif isinstance(date_from, datetime.datetime) or not isinstance(date_from, datetime.date):
+        out.add(p + "interestDateFrom", labels["interestDateFrom"], NOT_DATE,
+                value=_shown(date_from), **label_params)
+    if _blank(claim.interest_rate):
+        out.add(p + "interestRate", labels["interestRate"], REQUIRED, **label_params)
+    else:
+        out.check(check_interest_rate, claim.interest_rate, p + "interestRate",
+                  labels["interestRate"], **label_params)
+    cls = claim.collocation_class
+    if _blank(cls):
+        out.add(p + "collocationClass", labels["collocationClass"], REQUIRED, **label_params)
+    elif str(cls).strip() not in COLLOCATION_CLASSES:
+        out.add(p + "collocationClass", labels["collocationClass"], CLASS_INVALID,
+                value=str(cls), **label_params)
+
+
+def validate_case(case, today=None):
+    """Every problem of ``case`` (a :class:`tilbago.payload.Case`), in wire order; [] if none.
+
+    Checks every rule of the contract: required fields per person kind (natural: name,
+    surname, address; legal: company, companyUid, legalSeat, contactPerson, isRegistered,
+    address), the address (street, zip, city), each field's format, each claim (reference,
+    amount > 0, reason within 640 characters for the first claim and 80 for the others,
+    interest date, rate, collocation class), at most 10 claims, claim references unique,
+    the creditor's IBAN and register address, the e-mail addresses, the status.
+    ``today`` (default: today) bounds the date of birth.
+    """
+    out = _Collector()
+    out.text(case.external_ref, "externalRef", CASE_LABELS["externalRef"])
+    if case.certificate_of_loss is None:
+        out.add("certificateOfLoss", CASE_LABELS["certificateOfLoss"], REQUIRED)
+    elif not isinstance(case.certificate_of_loss, bool):
+        out.add("certificateOfLoss", CASE_LABELS["certificateOfLoss"], NOT_BOOL)
+    if case.responsible_person is not None:
+        email = case.responsible_person.email
+        label = CASE_LABELS["responsiblePerson.email"]
+        if _blank(email):
+            out.add("responsiblePerson.email", label, REQUIRED)
+        else:
+            out.check(check_email, email, "responsiblePerson.email", label)
+    out.text(case.source_ref_key, "sourceRefKey", _("Calling system key"), required=False)
+    if not _blank(case.source_ref_email):
+        out.check(check_email, case.source_ref_email, "sourceRefEmail",
+                  CASE_LABELS["sourceRefEmail"])
+    out.text(case.payee_reference, "payeeReference", _("Payment reference"), required=False)
+    if case.debtor is None:
+        out.add("debtor", CASE_LABELS["debtor"], REQUIRED)
+    else:
+        _check_person(out, case.debtor, "debtor", today)
+    if case.creditor is not None:
+        _check_person(out, case.creditor, "creditor", today)
+    _check_claim(out, case.claim, "claim", CLAIM_LABELS["claim"], {}, FIRST_REASON_MAX)
+    subsidiary = list(case.subsidiary_claims or ())
+    for index, claim in enumerate(subsidiary):
+        _check_claim(
+            out, claim, f"subsidiaryClaims[{index}]", CLAIM_LABELS["subsidiaryClaims"],
+            {"number": index + 1}, OTHER_REASON_MAX,
+        )
+    count = (case.claim is not None) + len(subsidiary)
+    if count > MAX_CLAIMS:
+        out.add("subsidiaryClaims", CASE_LABELS["claims"], TOO_MANY_CLAIMS,
+                count=count, max=MAX_CLAIMS)
+    seen = set()
+    claims = [("claim", case.claim, CLAIM_LABELS["claim"], {})] + [
+        (f"subsidiaryClaims[{i}]", c, CLAIM_LABELS["subsidiaryClaims"], {"number": i + 1})
+        for i, c in enumerate(subsidiary)
+    ]
+    for field, claim, labels, label_params in claims:
+        if claim is None or not isinstance(claim.external_ref, str):
+            continue
+        ref = claim.external_ref.strip()
+        if not ref:
+            continue
+        if ref in seen:
+            out.add(field + ".externalRef", labels["externalRef"], DUPLICATE_REF,
+                    value=ref, **label_params)
+        seen.add(ref)
+    if not _blank(case.status) and case.status != "002":
+        out.add("status", CASE_LABELS["status"], STATUS_INVALID, value=_shown(case.status))
+    return out.problems
+
+
+def check_case(case, today=None):
+    """Raise :class:`~tilbago.exceptions.InvalidPayload` listing every problem of ``case``."""
+    problems = validate_case(case, today=today)
+    if problems:
+        raise InvalidPayload(problems)
+    return case
