@@ -21,6 +21,12 @@
         "security/tilbago_security.xml",
         "security/ir.model.access.csv",
         "views/menus.xml",
+        "data/mail_template_reminder.xml",
+        "data/ir_cron_reminder.xml",
+        "report/reminder_report.xml",
+        "views/account_move_views.xml",
+        "views/reminder_views.xml",
+        "views/res_partner_reminder_views.xml",
     ],
     "demo": [],
 }

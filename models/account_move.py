@@ -1,8 +1,16 @@
 # Copyright 2026 l10n_ch_tilbago contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from collections import defaultdict
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 from ..tilbago import reminders
+
+_logger = logging.getLogger(__name__)
 
 REMINDER_LEVELS = [
     ("none", "None"),
@@ -13,6 +21,15 @@ REMINDER_LEVELS = [
 ]
 #: payment states of an invoice that may still climb reminder levels
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
+#: mail template (XML id) of each reminder level
+REMINDER_TEMPLATES = {
+    "1": "l10n_ch_tilbago.mail_template_tilbago_reminder1",
+    "2": "l10n_ch_tilbago.mail_template_tilbago_reminder2",
+    "3": "l10n_ch_tilbago.mail_template_tilbago_reminder3",
+}
+MANAGER_GROUP = "l10n_ch_tilbago.group_tilbago_manager"
+#: invoices escalated per cron batch (each batch is one committed transaction)
+CRON_BATCH_SIZE = 200
 
 
 def _company_delays(company):
@@ -165,3 +182,275 @@ class AccountMove(models.Model):
 
     def _tilbago_today(self):
         return self.env.context.get("tilbago_today") or fields.Date.context_today(self)
+
+    # -- language of the debtor --------------------------------------------------------
+    def _tilbago_reminder_lang(self):
+        """Code of the installed language the debtor's reminders are written in.
+
+        The debtor language (de/fr/it/en) wins; the Swiss variant is preferred
+        (de_CH, fr_CH, it_IT), then any installed variant; else the partner's language.
+        """
+        self.ensure_one()
+        partner = self.partner_id
+        installed = [code for code, _name in self.env["res.lang"].get_installed()]
+        wanted = partner.tilbago_language if "tilbago_language" in partner._fields else False
+        if wanted:
+            preferred = [f"{wanted}_CH", "en_US" if wanted == "en" else f"{wanted}_IT"]
+            for code in preferred + sorted(installed):
+                if code in installed and code.split("_")[0] == wanted:
+                    return code
+        return partner.lang or self.env.lang or "en_US"
+
+    # -- escalation --------------------------------------------------------------------
+    @api.model
+    def _tilbago_due_domain(self, today):
+        """Customer invoices whose next reminder level is due on ``today``."""
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
+            ("tilbago_next_reminder_date", "<=", today),
+            ("tilbago_reminder_level", "!=", "litigation"),
+            ("tilbago_no_reminder", "=", False),
+            ("commercial_partner_id.tilbago_no_reminder", "=", False),
+        ]
+
+    @api.model
+    def _tilbago_escalate_batch(self, today=None, limit=CRON_BATCH_SIZE):
+        """Escalate one batch of due invoices of every company.
+
+        :return: ``(done, remaining)``
+        """
+        today = today or fields.Date.context_today(self)
+        moves_sudo = self.sudo().with_context(active_test=False)
+        domain = self._tilbago_due_domain(today)
+        moves = moves_sudo.search(domain, limit=limit, order="id")
+        moves._tilbago_escalate(today)
+        remaining = moves_sudo.search_count(domain) if len(moves) == limit else 0
+        return len(moves), remaining
+
+    @api.model
+    def _cron_tilbago_reminders(self, batch_size=CRON_BATCH_SIZE):
+        """Daily: one batch per call. Odoo 18's cron runner commits after each call and
+        calls again while work remains, so an interrupted run resumes where it stopped:
+        the level, its date and the queued e-mail of an invoice are written in the same
+        transaction, so nothing is sent twice."""
+        done, remaining = self._tilbago_escalate_batch(limit=batch_size)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done, remaining
+
+    def _tilbago_escalate(self, today):
+        """Raise each invoice of ``self`` one level on ``today`` and send its reminder.
+
+        Writes are grouped (one write per company, level and fee), so the number of
+        queries does not grow with the number of invoices beyond the reminder itself.
+        """
+        groups = defaultdict(list)
+        for move in self:
+            new_level = reminders.next_level(move.tilbago_reminder_level)
+            if not new_level:
+                continue
+            key = (move.company_id, move.currency_id, new_level, move.tilbago_reminder_fee)
+            groups[key].append(move.id)
+        for (company, currency, new_level, fee), ids in groups.items():
+            vals = {"tilbago_reminder_level": new_level}
+            if new_level == "litigation":
+                vals["tilbago_litigation_date"] = today
+            else:
+                vals[f"tilbago_reminder{new_level}_date"] = today
+                level_fee = company[f"tilbago_reminder{new_level}_fee"]
+                if level_fee:
+                    level_fee = company.currency_id._convert(level_fee, currency, company, today)
+                vals["tilbago_reminder_fee"] = fee + level_fee
+            self.browse(ids).with_context(tilbago_escalation=True).write(vals)
+        for level in reminders.REMINDER_LEVELS:
+            self.filtered(lambda m, lv=level: m.tilbago_reminder_level == lv)._tilbago_send_reminder()
+        in_litigation = self.filtered(lambda m: m.tilbago_reminder_level == "litigation")
+        if in_litigation:
+            body = Markup("<p>%s</p>") % self.env._(
+                "The invoice is in litigation: the delay after reminder 3 has passed. "
+                "It can now go to debt enforcement."
+            )
+            in_litigation._message_log_batch(bodies=dict.fromkeys(in_litigation.ids, body))
+
+    def _tilbago_send_reminder(self):
+        """Send the reminder of the current level: e-mail with the invoice PDF to debtors
+        with an address, the "to print" list for the others. Logged in the chatter."""
+        if not self:
+            return
+        level = self[0].tilbago_reminder_level
+        assert all(m.tilbago_reminder_level == level for m in self), "one level at a time"
+        template = self.env.ref(REMINDER_TEMPLATES[level])
+        with_email = self.filtered(lambda m: m.partner_id.email)
+        to_print = self - with_email
+        # queued, never sent inside the transaction: a rolled back batch sends nothing
+        moves = with_email.with_context(mail_notify_force_send=False)
+        for move in moves:
+            pdf = move._tilbago_invoice_pdf()
+            move.message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                attachment_ids=[(6, 0, pdf.ids)],
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+        if to_print:
+            to_print.with_context(tilbago_escalation=True).write(
+                {"tilbago_reminder_to_print": True}
+            )
+            body = Markup("<p>%s</p>") % self.env._(
+                "Reminder %(level)s is ready to print: the debtor has no e-mail address.",
+                level=level,
+            )
+            to_print._message_log_batch(bodies=dict.fromkeys(to_print.ids, body))
+
+    def _tilbago_invoice_pdf(self):
+        """The invoice PDF sent to the customer, rendered when it was never sent."""
+        self.ensure_one()
+        if self.invoice_pdf_report_id:
+            return self.invoice_pdf_report_id
+        content, _type = self.env["ir.actions.report"]._render_qweb_pdf(
+            "account.account_invoices", self.ids
+        )
+        return self.env["ir.attachment"].create(
+            {
+                "name": f"{(self.name or 'invoice').replace('/', '_')}.pdf",
+                "raw": content,
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+
+    # -- actions -----------------------------------------------------------------------
+    def action_tilbago_send_reminder_now(self):
+        """Button: send the next reminder today, without waiting for its delay."""
+        today = fields.Date.context_today(self)
+        for move in self:
+            if move.move_type != "out_invoice" or move.state != "posted":
+                raise UserError(
+                    self.env._(
+                        "Invoice %(name)s: reminders are only sent for posted customer "
+                        "invoices.",
+                        name=move.display_name,
+                    )
+                )
+            if move.payment_state not in OPEN_PAYMENT_STATES:
+                raise UserError(
+                    self.env._(
+                        "Invoice %(name)s is paid, in payment or reversed: no reminder.",
+                        name=move.display_name,
+                    )
+                )
+            if move.tilbago_no_reminder or move.commercial_partner_id.tilbago_no_reminder:
+                raise UserError(
+                    self.env._(
+                        "Invoice %(name)s is blocked for reminders (field 'No "
+                        "Reminders' on the invoice or on the customer).",
+                        name=move.display_name,
+                    )
+                )
+            if move.tilbago_reminder_level in ("3", "litigation"):
+                raise UserError(
+                    self.env._(
+                        "Invoice %(name)s already had its third reminder: the next step "
+                        "is litigation, then a debt enforcement request.",
+                        name=move.display_name,
+                    )
+                )
+        self._tilbago_escalate(today)
+        body = Markup("<p>%s</p>") % self.env._(
+            "Reminder sent by hand by %(user)s.", user=self.env.user.name
+        )
+        self._message_log_batch(bodies=dict.fromkeys(self.ids, body))
+        return True
+
+    def action_tilbago_print_reminders(self):
+        """Print the reminder letters of ``self`` in one PDF, taken off the print list."""
+        moves = self.filtered(lambda m: m.tilbago_reminder_level in reminders.REMINDER_LEVELS)
+        if not moves:
+            raise UserError(
+                self.env._("None of the selected invoices has a reminder to print.")
+            )
+        moves.with_context(tilbago_escalation=True).write({"tilbago_reminder_to_print": False})
+        return self.env.ref("l10n_ch_tilbago.action_report_tilbago_reminder").report_action(
+            moves
+        )
+
+    def _tilbago_reminder_letter_body(self):
+        """Body of the reminder letter: the level's mail template, in the debtor's
+        language, so an admin edits e-mail and letter in one place."""
+        self.ensure_one()
+        template = self.env.ref(REMINDER_TEMPLATES[self.tilbago_reminder_level])
+        return template._render_field("body_html", self.ids, compute_lang=True)[self.id]
+
+    # -- manual level change (managers) -----------------------------------------------
+    def write(self, vals):
+        if "tilbago_reminder_level" in vals and not self.env.context.get(
+            "tilbago_escalation"
+        ):
+            if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+                raise AccessError(
+                    self.env._(
+                        "Only debt collection managers may change the field 'Reminder "
+                        "Level' by hand."
+                    )
+                )
+            return self._tilbago_write_level_by_hand(vals)
+        return super().write(vals)
+
+    def _tilbago_write_level_by_hand(self, vals):
+        """Set the level by hand: the dates of the levels above it are cleared, its own
+        date set to today when missing. Tracking logs the change in the chatter."""
+        level = vals["tilbago_reminder_level"]
+        rank = reminders.level_rank(level)
+        today = fields.Date.context_today(self)
+        result = True
+        for move in self:
+            move_vals = dict(vals)
+            for other in ("1", "2", "3", "litigation"):
+                field = (
+                    "tilbago_litigation_date"
+                    if other == "litigation"
+                    else f"tilbago_reminder{other}_date"
+                )
+                if reminders.level_rank(other) > rank:
+                    move_vals.setdefault(field, False)
+                elif other == level and not move[field]:
+                    move_vals.setdefault(field, today)
+            result &= super(AccountMove, move).write(move_vals)
+        if self.ids:
+            body = Markup("<p>%s</p>") % self.env._(
+                "Reminder level changed by hand by %(user)s.", user=self.env.user.name
+            )
+            self._message_log_batch(bodies=dict.fromkeys(self.ids, body))
+        return result
+
+    # -- overview (Crésus dashboard) ---------------------------------------------------
+    @api.model
+    def tilbago_reminder_overview(self):
+        """Count and open amount of invoices per company and level (grouped read).
+
+        :return: list of dicts ``{company_id, company, level, count, amount}``,
+            amounts in company currency
+        """
+        groups = self._read_group(
+            [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", OPEN_PAYMENT_STATES),
+                ("tilbago_reminder_level", "!=", "none"),
+            ],
+            ["company_id", "tilbago_reminder_level"],
+            ["__count", "amount_residual_signed:sum"],
+        )
+        return [
+            {
+                "company_id": company.id,
+                "company": company.name,
+                "level": level,
+                "count": count,
+                "amount": amount,
+            }
+            for company, level, count, amount in groups
+        ]

@@ -68,7 +68,9 @@ def next_due_date(level, due_date, level_dates, delays):
         reference = reference or due_date
     if not reference:
         return None
-    delay = max(int(delays.get(next_level(level)) or 0), 0)
+    # a level is never reached on the day of the previous one (nor on the due date,
+    # when the invoice is not overdue yet): at least one day in between
+    delay = max(int(delays.get(next_level(level)) or 0), 1)
     return reference + datetime.timedelta(days=delay)
 
 

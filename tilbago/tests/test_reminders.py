@@ -46,10 +46,11 @@ def test_next_due_date_level_set_by_hand_without_date_uses_earlier_date():
     assert reminders.next_due_date("3", D(2026, 1, 1), {}, DELAYS) == D(2026, 1, 16)
 
 
-def test_next_due_date_without_due_date_or_negative_delay():
+def test_next_due_date_without_due_date_or_with_zero_delay():
     assert reminders.next_due_date("none", None, {}, DELAYS) is None
-    assert reminders.next_due_date("none", D(2026, 1, 1), {}, {"1": -5}) == D(2026, 1, 1)
-    assert reminders.next_due_date("none", D(2026, 1, 1), {}, {}) == D(2026, 1, 1)
+    # at least one day: never on the due date itself, never twice the same day
+    assert reminders.next_due_date("none", D(2026, 1, 1), {}, {"1": -5}) == D(2026, 1, 2)
+    assert reminders.next_due_date("1", D(2026, 1, 1), {"1": D(2026, 1, 9)}, {}) == D(2026, 1, 10)
 
 
 def test_suggested_action():
