@@ -178,12 +178,12 @@ def _run_attach(args):
 
 
 def _run_check(args):
-    from .exceptions import AuthenticationError
-
     accepted = _client(args).check_connection()
     _print({"keyAccepted": accepted})
     if not accepted:
-        raise AuthenticationError(401, "the API key is refused")
+        print("refused by tilbago: the API key is not accepted (401)", file=sys.stderr)
+        return EXIT_REFUSED
+    return code or EXIT_OK
 
 
 def _run_sandbox(args):
@@ -241,7 +241,7 @@ def main(argv=None):
     except SystemExit as exc:  # argparse: 2 on a usage error, 0 for --help
         return exc.code if isinstance(exc.code, int) else EXIT_INVALID
     try:
-        _COMMANDS[args.command](args)
+        code = _COMMANDS[args.command](args)
     except _Invalid as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
@@ -259,4 +259,4 @@ def main(argv=None):
         _print({"status": exc.status, "message": exc.message})
         print("refused by tilbago: %s" % exc, file=sys.stderr)
         return EXIT_REFUSED
-    return EXIT_OK
+    return code or EXIT_OK

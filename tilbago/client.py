@@ -336,7 +336,7 @@ class TilbagoClient:
         else:
             error = None
         if error is not None:
-            _logger.warning("tilbago %s %s: %s", method, url, error)
+            _logger.info("tilbago %s %s: %s", method, url, error)
             raise error from None
         _logger.debug("tilbago %s %s -> %s", method, url, response.status_code)
         if 200 <= response.status_code < 300:

@@ -435,8 +435,9 @@ class Sandbox:
             self._thread = None
 
     def serve_forever(self):
-        """Serve in the calling thread until interrupted (the CLI)."""
-        self.start()
+        """Block the calling thread while serving (the CLI); starts the server if needed."""
+        if self._server is None:
+            self.start()
         try:
             while self._thread is not None and self._thread.is_alive():
                 self._thread.join(0.5)

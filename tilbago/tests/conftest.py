@@ -88,3 +88,85 @@ def epsitec_case():
 def natural_case():
     """A natural-person debtor (Gwenaëlle Jamois, Zürich), CHF 1'000 at 5 %."""
     return make_natural_case()
+
+
+# -- the local sandbox and a client talking to it (tilbago.sandbox, tilbago.client) --------
+
+#: the key the test sandbox accepts; distinctive, so tests can look for leaks of it
+SANDBOX_API_KEY = "sbx-test-key-4f1c9e2a"
+
+
+def make_epsitec_wire():
+    """The seed's Epsitec SA case as a raw wire dict, written by hand (not by payload.py)."""
+    return {
+        "externalRef": "INV-2020-5875",
+        "certificateOfLoss": False,
+        "debtor": {
+            "externalRef": "EB35CF7A",
+            "company": "Epsitec SA",
+            "companyUid": "CHE-107.933.850",
+            "legalSeat": "Yverdon-les-Bains",
+            "contactPerson": "Pierre Arnaud",
+            "isRegistered": True,
+            "preferredLanguage": "fr",
+            "phone1": "+41 848 27 37 87",
+            "email": "info@cresus.ch",
+            "address": {
+                "street": "Chemin du Fontenay",
+                "streetnumber": "6",
+                "zip": "1400",
+                "city": "Yverdon-les-Bains",
+            },
+        },
+        "claim": {
+            "externalRef": "5875",
+            "amount": 1256560,
+            "reason": "Facture 5875",
+            "interestDateFrom": "2020-12-20",
+            "interestRate": "4.0",
+            "collocationClass": "3",
+        },
+    }
+
+
+@pytest.fixture
+def api_key():
+    return SANDBOX_API_KEY
+
+
+@pytest.fixture
+def epsitec_wire():
+    """The seed's Epsitec SA case as a hand-written wire dict."""
+    return make_epsitec_wire()
+
+
+@pytest.fixture
+def sandbox(tmp_path):
+    """A sandbox on a free loopback port, data in a temp file, statuses moved on demand."""
+    from tilbago.sandbox import Sandbox
+
+    server = Sandbox(api_key=SANDBOX_API_KEY, data_path=str(tmp_path / "sandbox.json"),
+                     step_seconds=0)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def client(sandbox):
+    """A client of the ``sandbox`` fixture: short timeouts, GET retried twice, no backoff."""
+    from tilbago.client import TilbagoClient
+
+    with TilbagoClient(sandbox.url, SANDBOX_API_KEY, timeout=(2, 5), retries=2,
+                       backoff_factor=0) as tilbago:
+        yield tilbago
+
+
+@pytest.fixture
+def closed_port():
+    """A loopback port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
