@@ -103,7 +103,11 @@ def interest_start(due_date):
     """First day default interest runs: the day after the due date (OR 102 al. 2, OR 104).
 
     With an agreed due date (Verfalltag / jour d'échéance) the debtor is in default once
-    that day has passed, without any reminder; interest runs from the next day.
+    that day has passed, without any reminder; interest runs from the next day
+    (seed 000: due 2020-12-19, interest from 2020-12-20). A due date on a Saturday, Sunday
+    or holiday is not moved here, although OR 78 would move it to the next working day
+    (claiming from the earlier day is the creditor's common practice); for the strict
+    reading pass ``next_working_day(due_date)``.
     """
     return due_date + datetime.timedelta(days=1)
 
