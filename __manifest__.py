@@ -27,6 +27,8 @@
         "views/account_move_views.xml",
         "views/reminder_views.xml",
         "views/res_partner_reminder_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [],
 }

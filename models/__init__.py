@@ -1,3 +1,5 @@
 from . import res_company
+from . import res_partner
+from . import res_config_settings
 from . import account_move
 from . import res_partner_reminder

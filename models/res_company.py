@@ -1,6 +1,22 @@
 # Copyright 2026 l10n_ch_tilbago contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+import logging
+import os
+import tempfile
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tilbago import client as tilbago_client
+from ..tilbago import validation as tilbago_validation
+from ..tilbago.i18n import render as tilbago_render
+
+_logger = logging.getLogger(__name__)
+
+
+def tilbago_field_message(env, exc, label):
+    """The message of a plain-layer FieldValueError, translated, naming ``label``."""
+    return tilbago_render(env._(exc.template), {**exc.params, "label": label})
 
 TILBAGO_PRODUCTION_URL = "https://api.tilbago.ch/v1/"
 TILBAGO_SANDBOX_URL = "http://127.0.0.1:8765/v1/"
@@ -30,6 +46,7 @@ class ResCompany(models.Model):
         string="tilbago API Key",
         groups=MANAGER_GROUPS,
         copy=False,
+        exportable=False,
         help="Generated in tilbago under My account > Company > Generate the API key.",
     )
     tilbago_storage_path = fields.Char(
@@ -98,3 +115,131 @@ class ResCompany(models.Model):
         if self.tilbago_environment == "production":
             return TILBAGO_PRODUCTION_URL
         return TILBAGO_SANDBOX_URL
+
+    # -- checks (issue 3) --------------------------------------------------------------
+
+    def _tilbago_label(self, fname):
+        return self._fields[fname]._description_string(self.env)
+
+    def _tilbago_check_storage_path(self):
+        """Make sure the case files folder is absolute, exists (created) and is writable."""
+        for company in self.filtered("tilbago_storage_path"):
+            label = company._tilbago_label("tilbago_storage_path")
+            path = company.tilbago_storage_path.strip()
+            if not os.path.isabs(path):
+                raise ValidationError(self.env._(
+                    '%(label)s "%(path)s" must be an absolute folder on the Odoo server, '
+                    "starting with /.",
+                    label=label, path=path,
+                ))
+            if os.path.exists(path) and not os.path.isdir(path):
+                raise ValidationError(self.env._(
+                    '%(label)s "%(path)s" is a file, not a folder.', label=label, path=path,
+                ))
+            try:
+                os.makedirs(path, exist_ok=True)
+                # a real write: os.access() says yes to root even on a read-only mount
+                with tempfile.NamedTemporaryFile(dir=path, prefix=".tilbago-write-test-"):
+                    pass
+            except OSError as exc:
+                raise ValidationError(self.env._(
+                    '%(label)s "%(path)s" cannot be created or written by the Odoo server '
+                    "(%(reason)s). Choose another folder or give the Odoo user write access "
+                    "to it.",
+                    label=label, path=path, reason=exc.strerror or exc.__class__.__name__,
+                )) from None
+
+    @api.constrains("tilbago_storage_path")
+    def _check_tilbago_storage_path(self):
+        self._tilbago_check_storage_path()
+
+    @api.constrains("tilbago_base_url")
+    def _check_tilbago_base_url(self):
+        for company in self.filtered("tilbago_base_url"):
+            try:
+                tilbago_validation.check_url(company.tilbago_base_url)
+            except ValueError as exc:
+                raise ValidationError(tilbago_field_message(
+                    self.env, exc, company._tilbago_label("tilbago_base_url")
+                )) from None
+
+    @api.constrains(
+        "tilbago_reminder1_delay", "tilbago_reminder2_delay", "tilbago_reminder3_delay",
+        "tilbago_litigation_delay",
+    )
+    def _check_tilbago_delays(self):
+        for company in self:
+            for fname in ("tilbago_reminder1_delay", "tilbago_reminder2_delay",
+                          "tilbago_reminder3_delay", "tilbago_litigation_delay"):
+                days = company[fname]
+                minimum = 0 if fname == "tilbago_reminder1_delay" else 1
+                if not minimum <= days <= 365:
+                    raise ValidationError(self.env._(
+                        '%(label)s "%(value)s" must be a number of days from %(min)s to 365.',
+                        label=company._tilbago_label(fname), value=days, min=minimum,
+                    ))
+
+    @api.constrains("tilbago_reminder1_fee", "tilbago_reminder2_fee", "tilbago_reminder3_fee")
+    def _check_tilbago_fees(self):
+        for company in self:
+            for fname in ("tilbago_reminder1_fee", "tilbago_reminder2_fee",
+                          "tilbago_reminder3_fee"):
+                if company[fname] < 0:
+                    raise ValidationError(self.env._(
+                        '%(label)s "%(value)s" cannot be negative: enter 0 for no fee.',
+                        label=company._tilbago_label(fname), value=company[fname],
+                    ))
+
+    @api.constrains("tilbago_interest_rate")
+    def _check_tilbago_interest_rate(self):
+        for company in self:
+            try:
+                tilbago_validation.check_interest_rate(
+                    "%.5f" % company.tilbago_interest_rate
+                )
+            except ValueError as exc:
+                raise ValidationError(tilbago_field_message(
+                    self.env, exc, company._tilbago_label("tilbago_interest_rate")
+                )) from None
+
+    @api.constrains("tilbago_responsible_user_id")
+    def _check_tilbago_responsible_user_id(self):
+        for company in self.filtered("tilbago_responsible_user_id"):
+            user = company.tilbago_responsible_user_id
+            label = company._tilbago_label("tilbago_responsible_user_id")
+            if not user.email:
+                raise ValidationError(self.env._(
+                    "%(label)s: %(user)s has no e-mail address; tilbago identifies the "
+                    "responsible person by it.",
+                    label=label, user=user.name,
+                ))
+            try:
+                tilbago_validation.check_email(user.email)
+            except ValueError as exc:
+                raise ValidationError(tilbago_field_message(self.env, exc, label)) from None
+
+    # -- the API key never leaves through an export -------------------------------------
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        if any(path and path[0] == "tilbago_api_key" for path in fields):
+            raise UserError(self.env._("The tilbago API key cannot be exported."))
+        return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+
+    # -- the client ---------------------------------------------------------------------
+
+    def _tilbago_client(self, timeout=None):
+        """A TilbagoClient configured for this company.
+
+        Reads the API key as superuser, so a billing user can open and follow cases
+        without ever seeing the key. The caller closes it (``with`` block).
+        """
+        self.ensure_one()
+        api_key = self.sudo().tilbago_api_key
+        if not api_key:
+            raise UserError(self.env._(
+                "%(label)s of %(company)s is empty: a manager enters it in Invoicing > "
+                "Configuration > Settings > Debt Collection.",
+                label=self._tilbago_label("tilbago_api_key"), company=self.name,
+            ))
+        kwargs = {"timeout": timeout} if timeout else {}
+        return tilbago_client.TilbagoClient(self._tilbago_url(), api_key, **kwargs)

@@ -1,0 +1,155 @@
+# Copyright 2026 l10n_ch_tilbago contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Settings > Invoicing > Debt Collection: the per-company tilbago settings."""
+
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tilbago import client as tilbago_client
+from ..tilbago import exceptions as tilbago_exceptions
+from .res_company import MANAGER_GROUPS, TILBAGO_SANDBOX_URL
+
+_logger = logging.getLogger(__name__)
+
+#: seconds to wait for tilbago when a user presses "Test connection"
+TEST_CONNECTION_TIMEOUT = 15
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    tilbago_environment = fields.Selection(
+        related="company_id.tilbago_environment", readonly=False
+    )
+    tilbago_base_url = fields.Char(related="company_id.tilbago_base_url", readonly=False)
+    tilbago_api_key = fields.Char(
+        related="company_id.tilbago_api_key", readonly=False, groups=MANAGER_GROUPS
+    )
+    tilbago_storage_path = fields.Char(
+        related="company_id.tilbago_storage_path", readonly=False
+    )
+    tilbago_reminder1_delay = fields.Integer(
+        related="company_id.tilbago_reminder1_delay", readonly=False
+    )
+    tilbago_reminder2_delay = fields.Integer(
+        related="company_id.tilbago_reminder2_delay", readonly=False
+    )
+    tilbago_reminder3_delay = fields.Integer(
+        related="company_id.tilbago_reminder3_delay", readonly=False
+    )
+    tilbago_litigation_delay = fields.Integer(
+        related="company_id.tilbago_litigation_delay", readonly=False
+    )
+    tilbago_reminder1_fee = fields.Monetary(
+        related="company_id.tilbago_reminder1_fee", readonly=False,
+        currency_field="currency_id",
+    )
+    tilbago_reminder2_fee = fields.Monetary(
+        related="company_id.tilbago_reminder2_fee", readonly=False,
+        currency_field="currency_id",
+    )
+    tilbago_reminder3_fee = fields.Monetary(
+        related="company_id.tilbago_reminder3_fee", readonly=False,
+        currency_field="currency_id",
+    )
+    tilbago_interest_rate = fields.Float(
+        related="company_id.tilbago_interest_rate", readonly=False
+    )
+    tilbago_collocation_class = fields.Selection(
+        related="company_id.tilbago_collocation_class", readonly=False
+    )
+    tilbago_responsible_user_id = fields.Many2one(
+        related="company_id.tilbago_responsible_user_id", readonly=False
+    )
+    tilbago_attach_invoice = fields.Boolean(
+        related="company_id.tilbago_attach_invoice", readonly=False
+    )
+    tilbago_effective_url = fields.Char(
+        string="tilbago URL", compute="_compute_tilbago_effective_url"
+    )
+
+    @api.depends("tilbago_environment", "tilbago_base_url")
+    def _compute_tilbago_effective_url(self):
+        for settings in self:
+            settings.tilbago_effective_url = settings._tilbago_url()
+
+    def _tilbago_url(self):
+        """The URL these settings point at (override, else that of the environment)."""
+        self.ensure_one()
+        if self.tilbago_base_url:
+            return self.tilbago_base_url.strip()
+        if self.tilbago_environment == "production":
+            return tilbago_client.PRODUCTION_URL
+        return TILBAGO_SANDBOX_URL
+
+    def action_tilbago_test_connection(self):
+        """Ask tilbago whether it knows the key, without creating anything.
+
+        Uses the values on screen (the web client saves them into this wizard first).
+        Every failure is a UserError naming what to fix; the key is never in it.
+        """
+        self.ensure_one()
+        if not self.env.user.has_group("l10n_ch_tilbago.group_tilbago_manager") and not (
+            self.env.is_system()
+        ):
+            raise UserError(self.env._("Only debt collection managers can test the connection."))
+        company_fields = self.env["res.company"]._fields
+        key_label = company_fields["tilbago_api_key"]._description_string(self.env)
+        url_label = company_fields["tilbago_base_url"]._description_string(self.env)
+        url = self._tilbago_url()
+        api_key = self.tilbago_api_key
+        if not api_key:
+            raise UserError(self.env._("%(label)s is empty: paste the key generated in "
+                                       "tilbago under My account > Company.", label=key_label))
+        try:
+            client = tilbago_client.TilbagoClient(
+                url, api_key, timeout=TEST_CONNECTION_TIMEOUT, retries=0
+            )
+        except ValueError:
+            raise UserError(self.env._(
+                '%(label)s "%(url)s" must be a web address starting with https:// or http://.',
+                label=url_label, url=url,
+            )) from None
+        try:
+            with client:
+                accepted = client.check_connection()
+        except tilbago_exceptions.TransportError:
+            _logger.info("tilbago connection test: %s unreachable", url)
+            raise UserError(self.env._(
+                "tilbago cannot be reached at %(url)s: check the environment and %(label)s, "
+                "and that the Odoo server may connect to it. Nothing was sent.",
+                url=url, label=url_label,
+            )) from None
+        except tilbago_exceptions.ServerError as exc:
+            _logger.info("tilbago connection test: %s answered %s", url, exc.status)
+            raise UserError(self.env._(
+                "tilbago at %(url)s answered with a server error (HTTP %(status)s). Try "
+                "again later.", url=url, status=exc.status,
+            )) from None
+        except tilbago_exceptions.TilbagoError:
+            _logger.info("tilbago connection test: %s gave an unexpected answer", url)
+            raise UserError(self.env._(
+                "The server at %(url)s answered, but not as tilbago does: check %(label)s.",
+                url=url, label=url_label,
+            )) from None
+        if not accepted:
+            _logger.info("tilbago connection test: %s refused the API key", url)
+            raise UserError(self.env._(
+                "tilbago at %(url)s refused %(label)s (HTTP 401): copy the key again from "
+                "tilbago (My account > Company > Generate the API key) and save.",
+                url=url, label=key_label,
+            ))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Connection to tilbago"),
+                "message": self.env._(
+                    "tilbago at %(url)s accepted the API key. Nothing was created.", url=url
+                ),
+                "sticky": False,
+            },
+        }

@@ -1,0 +1,253 @@
+# Copyright 2026 l10n_ch_tilbago contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Debtor data tilbago needs on the partner.
+
+Every check calls the plain layer (``tilbago.validation``); the Odoo layer only names the
+field in the message and translates it. The debtor of an invoice is the partner's
+commercial entity (``commercial_partner_id``): that is where these fields are read.
+"""
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tilbago import address as tilbago_address
+from ..tilbago import validation as tilbago_validation
+from .res_company import tilbago_field_message
+
+TILBAGO_LANGUAGES = [("de", "German"), ("fr", "French"), ("it", "Italian")]
+TILBAGO_SEXES = [("M", "Male"), ("F", "Female"), ("U", "Unknown")]
+
+# Odoo's standard partner titles that tell the sex (base data).
+_TITLE_SEX = {
+    "base.res_partner_title_mister": "M",
+    "base.res_partner_title_madam": "F",
+    "base.res_partner_title_miss": "F",
+}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    tilbago_uid = fields.Char(
+        string="UID (IDE)",
+        compute="_compute_tilbago_uid",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="Swiss business identification number CHE-123.456.789 of a company debtor "
+        "(uid.admin.ch). Offered from the Swiss VAT number (CHE-… MWST/TVA/IVA) when "
+        "one is set; its check digit is verified when saved.",
+    )
+    tilbago_language = fields.Selection(
+        TILBAGO_LANGUAGES,
+        string="Debtor Language",
+        compute="_compute_tilbago_language",
+        store=True,
+        readonly=False,
+        help="Language tilbago and the debt enforcement office use with this debtor. "
+        "Follows the partner's language (German, French or Italian) unless changed here.",
+    )
+    tilbago_is_registered = fields.Boolean(
+        string="Entered in the Commercial Register",
+        help="SchKG 39: a debtor entered in the commercial register (sole proprietor, "
+        "partner of a general or limited partnership, AG/SA, GmbH/Sàrl, cooperative, "
+        "association, foundation) is prosecuted by bankruptcy; any other debtor by "
+        "seizure. A UID alone does not prove an entry: VAT-only entities have one too. "
+        "Liability to bankruptcy lasts 6 months after deletion (SchKG 40).",
+    )
+    tilbago_legal_seat = fields.Char(
+        string="Legal Seat",
+        compute="_compute_tilbago_legal_seat",
+        store=True,
+        readonly=False,
+        help="Registered seat of a company debtor (where it is prosecuted, SchKG 46). "
+        "Defaults to the city of the address.",
+    )
+    tilbago_contact_person = fields.Char(
+        string="Contact Person",
+        help="Person tilbago and the office address at a company debtor.",
+    )
+    tilbago_sex = fields.Selection(
+        TILBAGO_SEXES,
+        string="Sex",
+        compute="_compute_tilbago_sex",
+        store=True,
+        readonly=False,
+        help="Of a natural-person debtor. Offered from the title (Mister, Madam, Miss).",
+    )
+    tilbago_birthdate = fields.Date(
+        string="Date of Birth",
+        help="Of a natural-person debtor: helps the office identify the right person.",
+    )
+    tilbago_nationality_id = fields.Many2one(
+        "res.country",
+        string="Nationality",
+        compute="_compute_tilbago_nationality_id",
+        store=True,
+        readonly=False,
+        help="Of a natural-person debtor. Defaults to the country of the address.",
+    )
+    tilbago_birth_name = fields.Char(
+        string="Birth Name",
+        help="Of a natural-person debtor, when it differs from the current last name.",
+    )
+
+    # address as tilbago wants it (not stored: always follows street/street2/zip/city)
+    tilbago_street = fields.Char(
+        string="Street (tilbago)", compute="_compute_tilbago_address_parts"
+    )
+    tilbago_street_number = fields.Char(
+        string="House Number", compute="_compute_tilbago_address_parts"
+    )
+    tilbago_pob = fields.Char(
+        string="Post-Office Box", compute="_compute_tilbago_address_parts"
+    )
+    tilbago_zip = fields.Char(
+        string="Postcode (NPA)", compute="_compute_tilbago_address_parts"
+    )
+
+    # -- offered values ---------------------------------------------------------------
+
+    @api.model
+    def _tilbago_uid_from_vat(self, vat):
+        """The UID in a Swiss VAT number (``CHE-107.933.850 MWST``), else False."""
+        if not vat or not vat.strip().upper().startswith("CHE"):
+            return False
+        try:
+            return tilbago_validation.normalize_uid(vat)
+        except ValueError:
+            return False
+
+    @api.depends("vat")
+    def _compute_tilbago_uid(self):
+        for partner in self:
+            partner.tilbago_uid = (
+                self._tilbago_uid_from_vat(partner.vat) or partner.tilbago_uid
+            )
+
+    @api.depends("lang")
+    def _compute_tilbago_language(self):
+        for partner in self:
+            code = (partner.lang or "")[:2]
+            if code in dict(TILBAGO_LANGUAGES):
+                partner.tilbago_language = code
+            else:
+                partner.tilbago_language = partner.tilbago_language
+
+    @api.depends("city", "is_company")
+    def _compute_tilbago_legal_seat(self):
+        for partner in self:
+            seat = partner.tilbago_legal_seat
+            # follow the city while the seat is empty or still the previous city
+            if partner.is_company and (not seat or seat == partner._origin.city):
+                partner.tilbago_legal_seat = partner.city
+            else:
+                partner.tilbago_legal_seat = seat
+
+    @api.depends("title")
+    def _compute_tilbago_sex(self):
+        title_sex = {}
+        for xmlid, sex in _TITLE_SEX.items():
+            title = self.env.ref(xmlid, raise_if_not_found=False)
+            if title:
+                title_sex[title.id] = sex
+        for partner in self:
+            partner.tilbago_sex = partner.tilbago_sex or title_sex.get(partner.title.id)
+
+    @api.depends("country_id", "is_company")
+    def _compute_tilbago_nationality_id(self):
+        for partner in self:
+            nationality = partner.tilbago_nationality_id
+            if not partner.is_company and (
+                not nationality or nationality == partner._origin.country_id
+            ):
+                partner.tilbago_nationality_id = partner.country_id
+            else:
+                partner.tilbago_nationality_id = nationality
+
+    @api.depends("street", "street2", "zip", "city")
+    def _compute_tilbago_address_parts(self):
+        for partner in self:
+            address = partner._tilbago_address()
+            partner.tilbago_street = address.street
+            partner.tilbago_street_number = address.streetnumber
+            partner.tilbago_pob = address.pob
+            partner.tilbago_zip = address.zip
+
+    def _tilbago_address(self):
+        """The address split as tilbago wants it (a ``tilbago.payload.Address``).
+
+        Street and house number apart ("Chemin du Fontenay 6" -> "Chemin du Fontenay",
+        "6"), the post-office box (often in street2) apart, the 4-digit NPA without "CH-".
+        A proposal: the requisition wizard shows it for correction.
+        """
+        self.ensure_one()
+        return tilbago_address.parse_address(
+            self.street, street2=self.street2, zip=self.zip, city=self.city
+        )
+
+    # -- checks -----------------------------------------------------------------------
+
+    def _tilbago_field_label(self, fname):
+        return self._fields[fname]._description_string(self.env)
+
+    def _tilbago_field_error(self, fname, exc):
+        """A ValidationError naming the field, from a plain-layer FieldValueError."""
+        return ValidationError(
+            tilbago_field_message(self.env, exc, self._tilbago_field_label(fname))
+        )
+
+    @api.model
+    def _tilbago_normalize_vals(self, vals):
+        """Check and normalise the debtor fields in ``vals`` before anything is saved."""
+        checkers = {
+            "tilbago_uid": tilbago_validation.normalize_uid,
+            "tilbago_language": tilbago_validation.check_language,
+            "tilbago_sex": tilbago_validation.check_sex,
+        }
+        if not any(vals.get(fname) for fname in checkers):
+            return vals
+        vals = dict(vals)
+        for fname, checker in checkers.items():
+            value = vals.get(fname)
+            if not value:
+                continue
+            try:
+                vals[fname] = checker(value)
+            except ValueError as exc:
+                raise self._tilbago_field_error(fname, exc) from None
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = [self._tilbago_normalize_vals(vals) for vals in vals_list]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        return super().write(self._tilbago_normalize_vals(vals))
+
+    @api.constrains("tilbago_uid")
+    def _check_tilbago_uid(self):
+        for partner in self.filtered("tilbago_uid"):
+            try:
+                tilbago_validation.normalize_uid(partner.tilbago_uid)
+            except ValueError as exc:
+                raise partner._tilbago_field_error("tilbago_uid", exc) from None
+
+    @api.constrains("tilbago_birthdate")
+    def _check_tilbago_birthdate(self):
+        for partner in self.filtered("tilbago_birthdate"):
+            try:
+                tilbago_validation.check_date_of_birth(
+                    partner.tilbago_birthdate, today=fields.Date.context_today(partner)
+                )
+            except ValueError as exc:
+                raise partner._tilbago_field_error("tilbago_birthdate", exc) from None
+
+    @api.constrains("tilbago_nationality_id")
+    def _check_tilbago_nationality_id(self):
+        for partner in self.filtered("tilbago_nationality_id"):
+            try:
+                tilbago_validation.check_nationality(partner.tilbago_nationality_id.code or "")
+            except ValueError as exc:
+                raise partner._tilbago_field_error("tilbago_nationality_id", exc) from None

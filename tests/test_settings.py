@@ -1,0 +1,259 @@
+# Copyright 2026 l10n_ch_tilbago contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import os
+import shutil
+import socket
+import tempfile
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+from odoo.addons.l10n_ch_tilbago.models.res_company import (
+    TILBAGO_PRODUCTION_URL,
+    TILBAGO_SANDBOX_URL,
+)
+from odoo.addons.l10n_ch_tilbago.tilbago.sandbox import Sandbox
+
+GOOD_KEY = "t3-good-key-4f1c9a"
+BAD_KEY = "t3-wrong-key-77ab0e"
+
+
+class _Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+@tagged("post_install", "-at_install")
+class TestTilbagoSettings(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.tmp = tempfile.mkdtemp(prefix="t3_tilbago_")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
+
+    def settings(self, **vals):
+        return self.env["res.config.settings"].create(vals)
+
+    def assertSettingRefused(self, vals, label):
+        """Saving ``vals`` in the settings is refused naming ``label``; nothing is saved."""
+        fnames = [f for f in vals] + ["tilbago_reminder1_delay"]
+        before = self.company.read(fnames)[0]
+        with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+            # a valid change travels with the wrong one: it must not be saved either
+            self.settings(tilbago_reminder1_delay=before["tilbago_reminder1_delay"] + 7,
+                          **vals).execute()
+            self.env.flush_all()
+        self.assertIn(label, str(caught.exception))
+        self.company.invalidate_recordset()
+        self.assertEqual(self.company.read(fnames)[0], before)
+        return str(caught.exception)
+
+    # -- values are saved per company -------------------------------------------------------
+
+    def test_settings_saved_on_company(self):
+        path = os.path.join(self.tmp, "cases", "new")
+        user = self.env.ref("base.user_admin")
+        self.settings(
+            tilbago_environment="production",
+            tilbago_storage_path=path,
+            tilbago_reminder1_delay=10,
+            tilbago_reminder2_delay=20,
+            tilbago_reminder3_delay=30,
+            tilbago_litigation_delay=15,
+            tilbago_reminder1_fee=0,
+            tilbago_reminder2_fee=20,
+            tilbago_reminder3_fee=30,
+            tilbago_interest_rate=4.25,
+            tilbago_collocation_class="3",
+            tilbago_responsible_user_id=user.id,
+            tilbago_attach_invoice=False,
+            tilbago_api_key="k-123",
+        ).execute()
+        company = self.company
+        self.assertEqual(company.tilbago_environment, "production")
+        self.assertEqual(company._tilbago_url(), TILBAGO_PRODUCTION_URL)
+        self.assertTrue(os.path.isdir(path), "the folder is created when saved")
+        self.assertEqual(
+            (company.tilbago_reminder1_delay, company.tilbago_reminder2_delay,
+             company.tilbago_reminder3_delay, company.tilbago_reminder2_fee),
+            (10, 20, 30, 20),
+        )
+        self.assertEqual(company.tilbago_interest_rate, 4.25)
+        self.assertEqual(company.tilbago_responsible_user_id, user)
+        self.assertFalse(company.tilbago_attach_invoice)
+        self.assertEqual(company.tilbago_api_key, "k-123")
+
+    def test_defaults(self):
+        company = self.env["res.company"].create({"name": "Fresh AG"})
+        self.assertEqual(company.tilbago_environment, "sandbox")
+        self.assertEqual(company._tilbago_url(), TILBAGO_SANDBOX_URL)
+        self.assertEqual(company.tilbago_litigation_delay, 15)
+        self.assertEqual(company.tilbago_interest_rate, 5.0)
+        self.assertEqual(company.tilbago_collocation_class, "3")
+        self.assertTrue(company.tilbago_attach_invoice)
+
+    def test_effective_url(self):
+        settings = self.settings(tilbago_environment="sandbox")
+        self.assertEqual(settings.tilbago_effective_url, TILBAGO_SANDBOX_URL)
+        settings.tilbago_environment = "production"
+        self.assertEqual(settings.tilbago_effective_url, TILBAGO_PRODUCTION_URL)
+        settings.tilbago_base_url = "https://test.tilbago.example/v1/"
+        self.assertEqual(settings.tilbago_effective_url, "https://test.tilbago.example/v1/")
+
+    # -- wrong values -----------------------------------------------------------------------
+
+    def test_storage_path_relative(self):
+        message = self.assertSettingRefused({"tilbago_storage_path": "cases"},
+                                            "Case Files Folder")
+        self.assertIn("absolute", message)
+
+    def test_storage_path_is_a_file(self):
+        path = os.path.join(self.tmp, "a-file")
+        with open(path, "w") as handle:
+            handle.write("x")
+        message = self.assertSettingRefused({"tilbago_storage_path": path},
+                                            "Case Files Folder")
+        self.assertIn("not a folder", message)
+
+    def test_storage_path_not_writable(self):
+        # /proc refuses new files even to root (os.access would say yes to root)
+        for path in ("/proc", "/proc/t3-tilbago-cases"):
+            message = self.assertSettingRefused({"tilbago_storage_path": path},
+                                                "Case Files Folder")
+            self.assertIn("cannot be created or written", message)
+
+    def test_delays_out_of_range(self):
+        for fname, value, label in (
+            ("tilbago_reminder1_delay", -1, "Reminder 1 After (days)"),
+            ("tilbago_reminder2_delay", 0, "Reminder 2 After (days)"),
+            ("tilbago_reminder3_delay", 400, "Reminder 3 After (days)"),
+            ("tilbago_litigation_delay", 0, "Litigation After (days)"),
+        ):
+            with self.subTest(fname=fname):
+                vals = {fname: value}
+                if fname == "tilbago_reminder1_delay":
+                    # the helper adds 7 to reminder 1: write the wrong value on its own
+                    before = self.company.tilbago_reminder1_delay
+                    with self.assertRaises(ValidationError) as caught, \
+                            self.env.cr.savepoint():
+                        self.settings(**vals).execute()
+                        self.env.flush_all()
+                    self.assertIn(label, str(caught.exception))
+                    self.company.invalidate_recordset()
+                    self.assertEqual(self.company.tilbago_reminder1_delay, before)
+                else:
+                    self.assertSettingRefused(vals, label)
+
+    def test_negative_fee(self):
+        message = self.assertSettingRefused({"tilbago_reminder2_fee": -5},
+                                            "Reminder 2 Fee")
+        self.assertIn("negative", message)
+
+    def test_interest_rate_out_of_range(self):
+        self.assertSettingRefused({"tilbago_interest_rate": 120.0}, "Default Interest Rate (%)")
+        self.assertSettingRefused({"tilbago_interest_rate": -1.0}, "Default Interest Rate (%)")
+
+    def test_url_override_not_a_web_address(self):
+        message = self.assertSettingRefused({"tilbago_base_url": "ftp://tilbago.example"},
+                                            "tilbago URL Override")
+        self.assertIn("https://", message)
+
+    def test_responsible_without_email(self):
+        user = new_test_user(self.env, login="t3_no_mail", groups="base.group_user")
+        user.email = False
+        message = self.assertSettingRefused({"tilbago_responsible_user_id": user.id},
+                                            "Responsible Person")
+        self.assertIn("e-mail", message)
+
+    # -- test connection ----------------------------------------------------------------------
+
+    def _capture_logs(self):
+        """Everything this addon, requests and urllib3 log, down to DEBUG."""
+        handler = _Capture()
+        root = logging.getLogger()
+        root.addHandler(handler)
+        self.addCleanup(root.removeHandler, handler)
+        for name in ("odoo.addons.l10n_ch_tilbago", "urllib3", "requests", "odoo.tests"):
+            logger = logging.getLogger(name)
+            self.addCleanup(logger.setLevel, logger.level)
+            logger.setLevel(logging.DEBUG)
+        return handler
+
+    def _sandbox(self):
+        sandbox = Sandbox(port=0, api_key=GOOD_KEY).start()
+        self.addCleanup(sandbox.stop)
+        return sandbox
+
+    def test_connection_ok_creates_nothing(self):
+        sandbox = self._sandbox()
+        logs = self._capture_logs()
+        settings = self.settings(tilbago_base_url=sandbox.url, tilbago_api_key=GOOD_KEY)
+        action = settings.action_tilbago_test_connection()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn("accepted", action["params"]["message"])
+        self.assertEqual(sandbox.cases(), [])
+        self.assertTrue(sandbox.requests)
+        self.assertEqual({r["method"] for r in sandbox.requests}, {"GET"})
+        self.assertFalse([line for line in logs.lines if GOOD_KEY in line])
+
+    def test_connection_bad_key(self):
+        sandbox = self._sandbox()
+        logs = self._capture_logs()
+        settings = self.settings(tilbago_base_url=sandbox.url, tilbago_api_key=BAD_KEY)
+        with self.assertRaises(UserError) as caught:
+            settings.action_tilbago_test_connection()
+        message = str(caught.exception)
+        self.assertIn("401", message)
+        self.assertIn("tilbago API Key", message)
+        self.assertNotIn("cannot be reached", message)
+        self.assertNotIn(BAD_KEY, message)
+        self.assertFalse([line for line in logs.lines if BAD_KEY in line])
+        self.assertEqual(sandbox.cases(), [])
+
+    def test_connection_unreachable(self):
+        # a loopback port nobody listens on
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        logs = self._capture_logs()
+        settings = self.settings(tilbago_base_url="http://127.0.0.1:%d/v1/" % port,
+                                 tilbago_api_key=GOOD_KEY)
+        with self.assertRaises(UserError) as caught:
+            settings.action_tilbago_test_connection()
+        message = str(caught.exception)
+        self.assertIn("cannot be reached", message)
+        self.assertIn("127.0.0.1:%d" % port, message)
+        self.assertNotIn("401", message)
+        self.assertNotIn(GOOD_KEY, message)
+        self.assertFalse([line for line in logs.lines if GOOD_KEY in line])
+
+    def test_connection_server_error(self):
+        sandbox = self._sandbox()
+        sandbox.fail_next(status=500, count=5)
+        settings = self.settings(tilbago_base_url=sandbox.url, tilbago_api_key=GOOD_KEY)
+        with self.assertRaises(UserError) as caught:
+            settings.action_tilbago_test_connection()
+        self.assertIn("server error (HTTP 500)", str(caught.exception))
+
+    def test_connection_without_key(self):
+        settings = self.settings(tilbago_api_key=False)
+        with self.assertRaises(UserError) as caught:
+            settings.action_tilbago_test_connection()
+        self.assertIn("tilbago API Key", str(caught.exception))
+
+    def test_company_client_uses_saved_settings(self):
+        sandbox = self._sandbox()
+        self.company.write({"tilbago_base_url": sandbox.url, "tilbago_api_key": GOOD_KEY})
+        with self.company._tilbago_client(timeout=15) as client:
+            self.assertTrue(client.check_connection())
+            self.assertNotIn(GOOD_KEY, repr(client))
+        self.company.tilbago_api_key = False
+        with self.assertRaises(UserError) as caught:
+            self.company._tilbago_client()
+        self.assertIn("tilbago API Key", str(caught.exception))
