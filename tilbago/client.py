@@ -39,6 +39,7 @@ from urllib.parse import quote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3 import exceptions as urllib3_exceptions
 from urllib3.util.retry import Retry
 
 from .exceptions import (
@@ -328,8 +329,16 @@ class TilbagoClient:
         except requests.exceptions.SSLError:
             error = TransportError("secure connection to tilbago failed (%s)" % url)
         except requests.exceptions.ConnectionError as exc:
-            error = TransportError("could not reach tilbago at %s (%s)"
-                                   % (url, self._clean(_reason(exc))))
+            reason = getattr(exc.args[0] if exc.args else None, "reason", None)
+            if isinstance(reason, urllib3_exceptions.TimeoutError) and not isinstance(
+                    reason, urllib3_exceptions.NewConnectionError):
+                # a timeout after GET retries arrives as a ConnectionError (urllib3's
+                # NewConnectionError, a refused connection, subclasses its TimeoutError)
+                error = TransportError("tilbago did not answer in time (%s %s)"
+                                       % (method, url))
+            else:
+                error = TransportError("could not reach tilbago at %s (%s)"
+                                       % (url, self._clean(_reason(exc))))
         except requests.exceptions.RequestException as exc:
             error = TransportError("request to tilbago failed (%s: %s)"
                                    % (type(exc).__name__, url))

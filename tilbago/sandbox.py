@@ -415,8 +415,7 @@ class Sandbox:
     def start(self):
         """Listen and serve in a daemon thread; return self."""
         handler = type("SandboxHandler", (_Handler,), {"sandbox": self})
-        self._server = ThreadingHTTPServer((self.host, self.port), handler)
-        self._server.daemon_threads = True
+        self._server = _Server((self.host, self.port), handler)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.05},
@@ -729,6 +728,15 @@ def _claims(body):
         claims.extend(("subsidiaryClaims[%d]." % i, c)
                       for i, c in enumerate(body["subsidiaryClaims"]) if isinstance(c, dict))
     return claims
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A client that hung up (timeout, test) is no error worth a traceback."""
+        _logger.debug("sandbox: connection from %s ended abruptly", client_address,
+                      exc_info=True)
 
 
 class _Handler(BaseHTTPRequestHandler):
