@@ -30,5 +30,8 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/res_company_demo.xml",
+        "demo/res_partner_demo.xml",
+    ],
 }
