@@ -283,8 +283,9 @@ class AccountMove(models.Model):
         template = self.env.ref(REMINDER_TEMPLATES[level])
         with_email = self.filtered(lambda m: m.partner_id.email)
         to_print = self - with_email
-        # queued, never sent inside the transaction: a rolled back batch sends nothing
-        moves = with_email.with_context(mail_notify_force_send=False)
+        # queued, never sent inside the transaction: a rolled back batch sends nothing;
+        # no_new_invoice: account must not try to import the attached PDF as an invoice
+        moves = with_email.with_context(mail_notify_force_send=False, no_new_invoice=True)
         for move in moves:
             pdf = move._tilbago_invoice_pdf()
             move.message_post_with_source(
@@ -374,7 +375,7 @@ class AccountMove(models.Model):
             )
         moves.with_context(tilbago_escalation=True).write({"tilbago_reminder_to_print": False})
         return self.env.ref("l10n_ch_tilbago.action_report_tilbago_reminder").report_action(
-            moves
+            moves, config=False
         )
 
     def _tilbago_reminder_letter_body(self):
