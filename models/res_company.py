@@ -1,6 +1,5 @@
 # Copyright 2026 l10n_ch_tilbago contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import logging
 import os
 import tempfile
 
@@ -10,8 +9,6 @@ from odoo.exceptions import UserError, ValidationError
 from ..tilbago import client as tilbago_client
 from ..tilbago import validation as tilbago_validation
 from ..tilbago.i18n import render as tilbago_render
-
-_logger = logging.getLogger(__name__)
 
 
 def tilbago_field_message(env, exc, label):
