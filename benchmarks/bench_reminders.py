@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+# Copyright 2026 l10n_ch_tilbago contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Benchmark of the reminder escalation (issue 4).
+
+Creates N overdue customer invoices in an Odoo database where l10n_ch_tilbago is
+installed, then times one escalation run exactly as the daily cron does it (batches of
+``CRON_BATCH_SIZE``), and prints invoices per second and SQL queries per invoice:
+
+- run 1: every invoice reaches reminder 1 (e-mail queued with the invoice PDF, or the
+  "to print" list for debtors without e-mail; chatter message);
+- run 2: invoices at reminder 3 whose delay has passed go to litigation (no e-mail).
+
+Everything is rolled back at the end: the database is left as it was.
+
+    python3 benchmarks/bench_reminders.py -d DB --addons-path ADDONS -n 1000 10000
+
+The invoices are "already sent": each has its invoice PDF stored (as Odoo does when an
+invoice is sent), so the run measures the reminders, not wkhtmltopdf.
+"""
+import argparse
+import base64
+import datetime
+import time
+
+MINI_PDF = base64.b64encode(
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]"
+    b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def create_invoices(env, count, with_email_ratio):
+    from odoo import Command
+
+    today = datetime.date.today()
+    due = today - datetime.timedelta(days=400)
+    with_email = int(count * with_email_ratio)
+    partners = env["res.partner"].create(
+        [
+            {
+                "name": f"Bench Debtor {i}",
+                "email": f"debtor{i}@example.com" if i < with_email else False,
+            }
+            for i in range(min(count, 500))
+        ]
+    )
+    moves = env["account.move"]
+    chunk = 500
+    for start in range(0, count, chunk):
+        vals = []
+        for i in range(start, min(start + chunk, count)):
+            partner = partners[i % len(partners)]
+            if i >= with_email and partner.email:
+                partner = partners.filtered(lambda p: not p.email)[:1] or partner
+            vals.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": due - datetime.timedelta(days=30),
+                    "invoice_date_due": due,
+                    "invoice_payment_term_id": False,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Service", "quantity": 1, "price_unit": 100.0 + i % 7,
+                             "tax_ids": [Command.clear()]}
+                        )
+                    ],
+                }
+            )
+        batch = env["account.move"].create(vals)
+        batch.action_post()
+        env["ir.attachment"].create(
+            [
+                {
+                    "name": f"{move.name.replace('/', '_')}.pdf",
+                    "datas": MINI_PDF,
+                    "mimetype": "application/pdf",
+                    "res_model": "account.move",
+                    "res_id": move.id,
+                    "res_field": "invoice_pdf_report_file",
+                }
+                for move in batch
+            ]
+        )
+        moves |= batch
+        env.flush_all()
+        env.invalidate_all()
+    return moves
+
+
+def timed_run(env, today, batch_size):
+    """All batches of one cron run; returns (invoices, seconds, queries)."""
+    Move = env["account.move"]
+    cr = env.cr
+    done_total = 0
+    queries0 = cr.sql_log_count
+    start = time.perf_counter()
+    while True:
+        done, remaining = Move._tilbago_escalate_batch(today=today, limit=batch_size)
+        env.flush_all()
+        done_total += done
+        env.invalidate_all()  # as between two cron calls (new transaction)
+        if not remaining:
+            break
+    seconds = time.perf_counter() - start
+    return done_total, seconds, cr.sql_log_count - queries0
+
+
+def bench(env, count, with_email_ratio, batch_size):
+    moves = create_invoices(env, count, with_email_ratio)
+    today = datetime.date.today()
+    n1, s1, q1 = timed_run(env, today, batch_size)
+    assert n1 == count, (n1, count)
+    # put them at reminder 3, long ago: the next run moves them to litigation
+    moves.with_context(tilbago_escalation=True).write(
+        {"tilbago_reminder_level": "3", "tilbago_reminder3_date": today - datetime.timedelta(days=100)}
+    )
+    env.flush_all()
+    env.invalidate_all()
+    n2, s2, q2 = timed_run(env, today, batch_size)
+    assert n2 == count, (n2, count)
+    return [("reminder 1 (e-mail/print, chatter)", n1, s1, q1), ("reminder 3 -> litigation", n2, s2, q2)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--addons-path", required=True)
+    parser.add_argument("--db_host", default=None)
+    parser.add_argument("-n", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--email-ratio", type=float, default=0.8,
+                        help="share of debtors with an e-mail address (others: print list)")
+    parser.add_argument("--batch-size", type=int, default=None)
+    args = parser.parse_args()
+
+    import odoo
+    from odoo import api
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    options = [f"--addons-path={args.addons_path}"]
+    if args.db_host:
+        options.append(f"--db_host={args.db_host}")
+    config.parse_config(options)
+    odoo.tools.config["log_level"] = "warn"
+    from odoo.addons.l10n_ch_tilbago.models.account_move import CRON_BATCH_SIZE
+
+    batch_size = args.batch_size or CRON_BATCH_SIZE
+    registry = Registry(args.database)
+    print(f"batch size {batch_size}, {int(args.email_ratio * 100)} % of debtors with e-mail")
+    print(f"{'N':>7}  {'run':<36} {'invoices/s':>10} {'queries/invoice':>16} {'seconds':>8}")
+    for count in args.n:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": False})
+            try:
+                for label, done, seconds, queries in bench(env, count, args.email_ratio, batch_size):
+                    print(f"{count:>7}  {label:<36} {done / seconds:>10.1f} "
+                          f"{queries / done:>16.1f} {seconds:>8.1f}", flush=True)
+            finally:
+                cr.rollback()
+
+
+if __name__ == "__main__":
+    main()
