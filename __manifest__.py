@@ -29,6 +29,11 @@
         "views/res_partner_reminder_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "security/tilbago_case_security.xml",
+        "data/ir_sequence.xml",
+        "data/ir_cron_case.xml",
+        "views/tilbago_case_views.xml",
+        "wizards/tilbago_requisition_wizard_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

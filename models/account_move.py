@@ -455,3 +455,34 @@ class AccountMove(models.Model):
             }
             for company, level, count, amount in groups
         ]
+
+    # ==================================================================================
+    # Debt enforcement case (issue 5)
+    # ==================================================================================
+    tilbago_case_id = fields.Many2one(
+        "tilbago.case",
+        string="Debt Enforcement Case",
+        copy=False,
+        index="btree_not_null",
+        readonly=True,
+        tracking=True,
+    )
+    tilbago_case_state = fields.Selection(
+        related="tilbago_case_id.state",
+        string="Debt Enforcement",
+        store=True,
+    )
+
+    def action_view_tilbago_case(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "tilbago.case",
+            "res_id": self.tilbago_case_id.id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def action_tilbago_requisition(self):
+        """Open the requisition wizard on the selected invoices (button and list action)."""
+        return self.env["tilbago.requisition.wizard"]._tilbago_start(self)

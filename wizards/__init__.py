@@ -1,0 +1,1 @@
+from . import tilbago_requisition_wizard

@@ -1,0 +1,968 @@
+# Copyright 2026 l10n_ch_tilbago contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Debt enforcement cases followed in tilbago.
+
+A ``tilbago.case`` is one request for prosecution (réquisition de poursuite /
+Betreibungsbegehren) sent to tilbago: the debtor, the claims as sent, tilbago's case id,
+the external reference that makes a retry safe, the status tilbago reports and its
+history, and the documents attached to it.
+
+Sending is commit-safe: the case and its external reference are saved (and committed,
+outside tests) before the request goes out, so an answer lost in transit never leads to a
+second case in tilbago: a retry resends the very same request body, with the same
+``externalRef``, and tilbago either creates the case or refuses the duplicate.
+"""
+
+import json
+import logging
+import uuid
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tilbago import exceptions as tilbago_exceptions
+from ..tilbago import status as tilbago_status
+
+_logger = logging.getLogger(__name__)
+
+CASE_STATES = [
+    ("draft", "Draft"),
+    ("sending", "Sending"),
+    ("error", "Error"),
+    ("review", "To Review in tilbago"),
+    ("submitted", "Submitted"),
+    ("payment_order", "Payment Order"),
+    ("opposition", "Opposition"),
+    ("continuation", "Continuation"),
+    ("seizure", "Seizure / Bankruptcy"),
+    ("certificate_of_loss", "Certificate of Loss"),
+    ("closed", "Closed"),
+    ("unknown", "Unknown Status"),
+]
+
+#: states of a case tilbago knows and that may still move (followed by the cron)
+FOLLOWED_STATES = (
+    "review",
+    "submitted",
+    "payment_order",
+    "opposition",
+    "continuation",
+    "seizure",
+    "unknown",
+)
+#: states of a case whose prosecution is over: a new request may be started
+FINISHED_STATES = ("closed", "certificate_of_loss")
+
+COLLOCATION_SELECTION = [
+    ("1", "1 - Wages, pension fund"),
+    ("2", "2 - Social insurance"),
+    ("3", "3 - Every other claim"),
+]
+
+ERROR_KINDS = [
+    ("invalid", "Invalid data"),
+    ("auth", "API key refused"),
+    ("balance", "Balance spent"),
+    ("rejected", "Refused by tilbago"),
+    ("duplicate", "Already in tilbago"),
+    ("server", "tilbago failed"),
+    ("transport", "No answer"),
+    ("protocol", "Unexpected answer"),
+    ("config", "Configuration"),
+]
+
+
+def _in_test():
+    from odoo.modules import module
+
+    return bool(module.current_test)
+
+
+class TilbagoCase(models.Model):
+    _name = "tilbago.case"
+    _description = "Debt Enforcement Case"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "create_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: _("New"),
+        index="trigram",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.ref("base.CHF"),
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Debtor",
+        required=True,
+        readonly=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    invoice_ids = fields.One2many(
+        "account.move",
+        "tilbago_case_id",
+        string="Invoices",
+        readonly=True,
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
+    claim_ids = fields.One2many(
+        "tilbago.case.claim",
+        "case_id",
+        string="Claims",
+        readonly=True,
+        help="The claims as sent to tilbago: the first is the main claim, the others "
+        "are subsidiary claims of the same request (at most 10 in all).",
+    )
+    amount_total = fields.Monetary(
+        string="Amount Claimed",
+        compute="_compute_amount_total",
+        store=True,
+        help="Sum of the claims sent in the request (without interest and fees).",
+    )
+    certificate_of_loss = fields.Boolean(
+        string="Based on a Certificate of Loss",
+        readonly=True,
+        help="The claim rests on an existing certificate of loss (acte de défaut de "
+        "biens / Verlustschein, SchKG 149): the debtor came back to better fortune.",
+    )
+    review_in_tilbago = fields.Boolean(
+        string="Review in tilbago First",
+        readonly=True,
+        help="The case waits in tilbago for your review of the debtor data before "
+        "tilbago submits it to the debt enforcement office (status 002).",
+    )
+    tilbago_id = fields.Char(
+        string="tilbago Case ID",
+        copy=False,
+        index=True,
+        tracking=True,
+        readonly=True,
+    )
+    external_ref = fields.Char(
+        string="External Reference",
+        copy=False,
+        readonly=True,
+        index=True,
+        help="Identifies this request in tilbago. Generated once and never changed: a "
+        "retry sends the same reference, so tilbago can never open the case twice.",
+    )
+    debtor_external_ref = fields.Char(
+        string="Debtor Reference",
+        readonly=True,
+        help="The debtor's reference in tilbago (the same for every case of this debtor).",
+    )
+    state = fields.Selection(
+        CASE_STATES,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        group_expand="_group_expand_states",
+    )
+    tilbago_status_code = fields.Char(
+        string="tilbago Status Code", readonly=True, copy=False
+    )
+    tilbago_status_description = fields.Char(
+        string="tilbago Status", readonly=True, copy=False
+    )
+    tilbago_eschkg_code = fields.Char(string="eSchKG Code", readonly=True, copy=False)
+    last_sync = fields.Datetime(string="Last Status Update", readonly=True, copy=False)
+    date_sent = fields.Datetime(string="Sent On", readonly=True, copy=False)
+    history_ids = fields.One2many(
+        "tilbago.case.history", "case_id", string="Status History", readonly=True
+    )
+    document_ids = fields.One2many(
+        "tilbago.case.document", "case_id", string="Documents", readonly=True
+    )
+    document_count = fields.Integer(compute="_compute_document_count")
+    request_payload = fields.Text(
+        string="Request as Sent",
+        readonly=True,
+        copy=False,
+        help="The request body sent to tilbago (JSON). The API key travels in a header "
+        "and is never stored here.",
+    )
+    last_error = fields.Text(string="Last Error", readonly=True, copy=False)
+    error_kind = fields.Selection(ERROR_KINDS, readonly=True, copy=False)
+    outcome_unknown = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="An earlier attempt got no clear answer: tilbago may have the case already.",
+    )
+    send_attempts = fields.Integer(readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "external_ref_company_uniq",
+            "unique(company_id, external_ref)",
+            "The external reference of a debt enforcement case must be unique.",
+        ),
+    ]
+
+    # -- computes --------------------------------------------------------------------
+    @api.depends("claim_ids.amount")
+    def _compute_amount_total(self):
+        for case in self:
+            case.amount_total = sum(case.claim_ids.mapped("amount"))
+
+    @api.depends("invoice_ids")
+    def _compute_invoice_count(self):
+        for case in self:
+            case.invoice_count = len(case.invoice_ids)
+
+    @api.depends("document_ids")
+    def _compute_document_count(self):
+        for case in self:
+            case.document_count = len(case.document_ids)
+
+    @api.model
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in self._fields["state"].selection]
+
+    # -- create ----------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("name") or vals["name"] == _("New"):
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["name"] = self.env["ir.sequence"].with_company(
+                    company
+                ).next_by_code("tilbago.case") or _("New")
+            if not vals.get("external_ref"):
+                vals["external_ref"] = self._tilbago_new_external_ref(vals["name"])
+        return super().create(vals_list)
+
+    @api.model
+    def _tilbago_new_external_ref(self, name):
+        """A reference unique per tilbago account, readable, generated once."""
+        prefix = "".join(ch if ch.isalnum() else "-" for ch in (name or "CASE"))
+        return "%s-%s" % (prefix.strip("-"), uuid.uuid4().hex[:8].upper())
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_known_to_tilbago(self):
+        for case in self:
+            if case.tilbago_id or case.outcome_unknown or case.state not in (
+                "draft",
+                "error",
+            ):
+                raise UserError(
+                    _(
+                        "The case %(case)s cannot be deleted: tilbago knows it (or may "
+                        "know it). Close it instead.",
+                        case=case.display_name,
+                    )
+                )
+
+    # -- the plain layer -------------------------------------------------------------
+    def _tilbago_client(self):
+        """A configured client for the case's company (one HTTP session)."""
+        self.ensure_one()
+        return self.env["tilbago.case"]._tilbago_client_for(self.company_id)
+
+    @api.model
+    def _tilbago_client_for(self, company):
+        """Return a TilbagoClient for ``company``; the API key is read as superuser.
+
+        The key never leaves this method: not in the case, the payload, the chatter or
+        an error message.
+        """
+        if hasattr(company, "_tilbago_client"):
+            return company._tilbago_client()
+        from ..tilbago import client as tilbago_client
+
+        company_sudo = company.sudo()
+        return tilbago_client.TilbagoClient(
+            company_sudo._tilbago_url(),
+            company_sudo.tilbago_api_key or "",
+            timeout=30,
+        )
+
+    def _tilbago_payload_case(self):
+        """The request as a plain-layer Case, rebuilt from the body saved on the case."""
+        self.ensure_one()
+        from ..tilbago import payload as tilbago_payload
+
+        if not self.request_payload:
+            raise UserError(
+                _("The case %(case)s has no request to send.", case=self.display_name)
+            )
+        return tilbago_payload.Case.from_wire(json.loads(self.request_payload))
+
+    @api.model
+    def _tilbago_translate_problem(self, problem):
+        """A plain-layer Problem rendered in the user's language."""
+        render = getattr(problem, "render", None)
+        if render:
+            try:
+                return render(self.env._)
+            except (KeyError, TypeError, ValueError):
+                pass
+        return getattr(problem, "message", str(problem))
+
+    @api.model
+    def _tilbago_error_text(self, error):
+        """Return (kind, words) for a TilbagoError: what happened, in the user's language."""
+        exc = tilbago_exceptions
+        duplicate = getattr(exc, "DuplicateReference", None)
+        if isinstance(error, exc.InvalidPayload):
+            lines = [self._tilbago_translate_problem(p) for p in error.problems]
+            return "invalid", _(
+                "The request was not sent, the data are incomplete:\n%(problems)s",
+                problems="\n".join("- %s" % line for line in lines),
+            )
+        if isinstance(error, exc.AuthenticationError):
+            return "auth", _(
+                "tilbago refused the API key (401). A manager must check the key in "
+                "Invoicing > Configuration > Settings > tilbago (generated in tilbago "
+                "under My account > Company > Generate the API key)."
+            )
+        if isinstance(error, exc.InsufficientBalance):
+            return "balance", _(
+                "tilbago refused the request because the balance of your tilbago "
+                "account is spent (402). Top it up in tilbago, then retry."
+            )
+        if duplicate and isinstance(error, duplicate):
+            return "duplicate", _(
+                "tilbago already has a case with the external reference %(ref)s: an "
+                "earlier attempt reached tilbago although its answer was lost. Find the "
+                "case in tilbago (search for the reference %(ref)s) and enter its "
+                "tilbago case ID here. tilbago said: %(message)s",
+                ref=self.external_ref if self else "",
+                message=error.message,
+            )
+        if isinstance(error, exc.Rejected):
+            return "rejected", _(
+                "tilbago refused the request (%(status)s): %(message)s",
+                status=error.status,
+                message=error.message,
+            )
+        if isinstance(error, exc.ServerError):
+            return "server", _(
+                "tilbago failed to process the request (%(status)s): %(message)s. It "
+                "may or may not have opened the case; Retry sends the same request with "
+                "the same reference, so no second case can be opened.",
+                status=error.status,
+                message=error.message,
+            )
+        if isinstance(error, exc.TransportError):
+            return "transport", _(
+                "tilbago could not be reached or did not answer in time (%(reason)s). "
+                "Retry later: the same request is sent again with the same reference, "
+                "so no second case can be opened.",
+                reason=str(error),
+            )
+        if isinstance(error, exc.ProtocolError):
+            return "protocol", _(
+                "tilbago answered something unexpected (%(reason)s). Retry later.",
+                reason=str(error),
+            )
+        return "server", _("tilbago error: %(reason)s", reason=str(error))
+
+    # -- sending ---------------------------------------------------------------------
+    @api.model
+    def _tilbago_commit(self):
+        """Commit so that what was saved survives a crash of what follows (not in tests)."""
+        if not _in_test():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _tilbago_send(self):
+        """Send the saved request to tilbago; never raises for tilbago's answers.
+
+        On success the case holds tilbago's id; on failure it is in state *error* with
+        the reason in words. Returns True when tilbago opened the case.
+        """
+        self.ensure_one()
+        if self.tilbago_id:
+            raise UserError(
+                _(
+                    "The case %(case)s is already in tilbago (ID %(id)s).",
+                    case=self.display_name,
+                    id=self.tilbago_id,
+                )
+            )
+        from ..tilbago import validation as tilbago_validation
+
+        payload_case = self._tilbago_payload_case()
+        problems = tilbago_validation.validate_case(payload_case)
+        if problems:
+            self._tilbago_set_error(tilbago_exceptions.InvalidPayload(problems))
+            return False
+        # a case left in "sending" (the worker died waiting) may have reached tilbago
+        was_unknown = self.outcome_unknown or self.state == "sending"
+        try:
+            client = self._tilbago_client()
+        except (UserError, ValueError) as error:
+            self._tilbago_set_config_error(error)
+            return False
+        self.write({"state": "sending", "send_attempts": self.send_attempts + 1})
+        self._tilbago_commit()
+        try:
+            with client:
+                tilbago_id = client.create_case(payload_case)
+        except tilbago_exceptions.TilbagoError as error:
+            self._tilbago_set_error(error, after_unknown=was_unknown)
+            return False
+        self._tilbago_mark_sent(tilbago_id)
+        return True
+
+    def _tilbago_set_config_error(self, error):
+        self.ensure_one()
+        words = error.args[0] if isinstance(error, UserError) else _(
+            "tilbago is not configured for %(company)s: %(reason)s",
+            company=self.company_id.name,
+            reason=str(error),
+        )
+        self.write({"state": "error", "error_kind": "config", "last_error": words})
+        self.message_post(
+            body=_("Sending to tilbago failed: %(reason)s", reason=words),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _tilbago_set_error(self, error, after_unknown=False):
+        self.ensure_one()
+        kind, words = self._tilbago_error_text(error)
+        if kind == "duplicate" and not after_unknown:
+            # the reference was taken by something else than an earlier attempt of ours
+            words = _(
+                "tilbago refused the request because a case with the external reference "
+                "%(ref)s already exists in tilbago. If it is this case, enter its "
+                "tilbago case ID here. tilbago said: %(message)s",
+                ref=self.external_ref,
+                message=error.message,
+            )
+        unknown = self.outcome_unknown or kind in ("server", "transport", "protocol")
+        self.write(
+            {
+                "state": "error",
+                "error_kind": kind,
+                "last_error": words,
+                "outcome_unknown": unknown and kind != "duplicate",
+            }
+        )
+        self.message_post(
+            body=_("Sending to tilbago failed: %(reason)s", reason=words),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        _logger.info(
+            "tilbago case %s: sending failed (%s)", self.name, kind
+        )  # the reason may hold debtor data: not logged
+
+    def _tilbago_mark_sent(self, tilbago_id):
+        self.ensure_one()
+        self.write(
+            {
+                "tilbago_id": tilbago_id,
+                "state": "review" if self.review_in_tilbago else "submitted",
+                "date_sent": fields.Datetime.now(),
+                "last_error": False,
+                "error_kind": False,
+                "outcome_unknown": False,
+            }
+        )
+        self.claim_ids.invoice_id.write({"tilbago_case_id": self.id})
+        message = _(
+            "Request for prosecution sent to tilbago: tilbago case ID %(id)s, external "
+            "reference %(ref)s.",
+            id=tilbago_id,
+            ref=self.external_ref,
+        )
+        self.message_post(body=message, subtype_xmlid="mail.mt_note")
+        for invoice in self.claim_ids.invoice_id:
+            invoice.message_post(
+                body=_(
+                    "Debt enforcement case %(case)s opened in tilbago (tilbago case ID "
+                    "%(id)s).",
+                    case=self.name,
+                    id=tilbago_id,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        self._tilbago_add_history(
+            self.state, False, _("Request sent to tilbago"), False
+        )
+        self._tilbago_commit()
+        # where tilbago put it (e.g. 002, waiting for the review): one GET, best effort
+        try:
+            with self._tilbago_client() as client, self.env.cr.savepoint():
+                self._tilbago_refresh_one(client)
+        except (tilbago_exceptions.TilbagoError, UserError, ValueError) as error:
+            _logger.info("tilbago case %s: first status not read (%s)", self.name,
+                         type(error).__name__)
+        if self.company_id.tilbago_attach_invoice:
+            self._tilbago_attach_invoices()
+        self._tilbago_store_files()
+
+    def _tilbago_attach_invoices(self):
+        """Render the invoices' PDFs, keep them as documents and send them to tilbago."""
+        self.ensure_one()
+        documents = self.env["tilbago.case.document"]
+        for invoice in self.claim_ids.invoice_id:
+            attachment = invoice.invoice_pdf_report_id
+            if not attachment:
+                content, _type = self.env["ir.actions.report"].sudo()._render_qweb_pdf(
+                    "account.account_invoices", invoice.ids
+                )
+                attachment = self.env["ir.attachment"].create(
+                    {
+                        "name": "%s.pdf" % (invoice.name or "invoice").replace("/", "_"),
+                        "raw": content,
+                        "mimetype": "application/pdf",
+                        "res_model": self._name,
+                        "res_id": self.id,
+                    }
+                )
+            documents |= documents.create(
+                {"case_id": self.id, "attachment_id": attachment.id, "invoice_id": invoice.id}
+            )
+        documents._tilbago_upload()
+
+    def _tilbago_store_files(self):
+        """Hook: mirror the case into the company's storage folder.
+
+        Called after sending, after each status refresh and after documents are sent.
+        Does nothing yet; the storage-folder feature overrides or fills it.
+        """
+        return True
+
+    def action_retry(self):
+        """Send the same request again (same external reference): never a second case."""
+        for case in self:
+            if case.state not in ("error", "draft", "sending") or case.tilbago_id:
+                raise UserError(
+                    _(
+                        "Only a case in error or draft can be sent again (%(case)s is "
+                        "%(state)s).",
+                        case=case.display_name,
+                        state=dict(CASE_STATES)[case.state],
+                    )
+                )
+            case._tilbago_send()
+        if len(self) == 1:
+            return self._tilbago_notify_result()
+        return True
+
+    def _tilbago_notify_result(self):
+        self.ensure_one()
+        if self.tilbago_id:
+            params = {
+                "title": _("Sent to tilbago"),
+                "message": _(
+                    "The request for prosecution %(case)s is in tilbago: case ID %(id)s.",
+                    case=self.name,
+                    id=self.tilbago_id,
+                ),
+                "type": "success",
+                "sticky": False,
+            }
+        else:
+            params = {
+                "title": _("Not sent"),
+                "message": self.last_error,
+                "type": "danger",
+                "sticky": True,
+            }
+        params["next"] = {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
+
+    def action_edit_request(self):
+        """Reopen the requisition wizard on this case to correct what tilbago refused."""
+        self.ensure_one()
+        if self.tilbago_id or self.state not in ("draft", "error"):
+            raise UserError(_("Only a case not yet in tilbago can be corrected."))
+        wizard = self.env["tilbago.requisition.wizard"]._tilbago_from_case(self)
+        return wizard._tilbago_action()
+
+    def action_set_tilbago_id(self):
+        """Record the tilbago id the user found in tilbago after a duplicate refusal."""
+        for case in self:
+            if not case.tilbago_id:
+                raise UserError(
+                    _("Enter the tilbago case ID found in tilbago first (field "
+                      "'tilbago Case ID').")
+                )
+            case.write(
+                {
+                    "state": "submitted",
+                    "error_kind": False,
+                    "last_error": False,
+                    "outcome_unknown": False,
+                    "date_sent": case.date_sent or fields.Datetime.now(),
+                }
+            )
+            case.claim_ids.invoice_id.write({"tilbago_case_id": case.id})
+            case.message_post(
+                body=_(
+                    "tilbago case ID %(id)s entered by hand (the case was already in "
+                    "tilbago).",
+                    id=case.tilbago_id,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            with case._tilbago_client() as client:
+                case._tilbago_refresh_one(client)
+        return True
+
+    def action_send_documents(self):
+        """Send the documents not yet in tilbago (e.g. after a failed upload)."""
+        for case in self:
+            case.document_ids._tilbago_upload()
+            case._tilbago_store_files()
+        return True
+
+    def action_close(self):
+        """Close a case by hand (e.g. settled outside the enforcement, or abandoned)."""
+        for case in self:
+            case._tilbago_add_history("closed", False, _("Closed by hand"), False)
+            case.write({"state": "closed"})
+        return True
+
+    # -- status ----------------------------------------------------------------------
+    @api.model
+    def _tilbago_state_from_code(self, code):
+        stage = tilbago_status.classify(code)
+        if stage and stage in dict(CASE_STATES):
+            return stage
+        return "unknown"
+
+    def _tilbago_add_history(self, state, code, description, eschkg_code):
+        self.ensure_one()
+        return self.env["tilbago.case.history"].create(
+            {
+                "case_id": self.id,
+                "state": state,
+                "status_code": code or False,
+                "description": description or False,
+                "eschkg_code": eschkg_code or False,
+            }
+        )
+
+    def _tilbago_apply_status(self, status):
+        """Write a CaseStatus from tilbago; a history line when anything changed."""
+        self.ensure_one()
+        code = getattr(status, "status_code", None)
+        description = getattr(status, "description", None)
+        eschkg = getattr(status, "eschkg_code", None)
+        state = self._tilbago_state_from_code(code)
+        changed = (
+            code != (self.tilbago_status_code or None)
+            or eschkg != (self.tilbago_eschkg_code or None)
+            or state != self.state
+        )
+        old_state = self.state
+        vals = {"last_sync": fields.Datetime.now()}
+        if changed:
+            vals.update(
+                {
+                    "tilbago_status_code": code or False,
+                    "tilbago_status_description": description or False,
+                    "tilbago_eschkg_code": eschkg or False,
+                    "state": state,
+                }
+            )
+        self.write(vals)
+        if changed:
+            self._tilbago_add_history(state, code, description, eschkg)
+            if state != old_state:
+                self.message_post(
+                    body=_(
+                        "tilbago status: %(description)s (code %(code)s%(eschkg)s).",
+                        description=description or "-",
+                        code=code or "-",
+                        eschkg=(", eSchKG %s" % eschkg) if eschkg else "",
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+        return changed
+
+    def _tilbago_refresh_one(self, client):
+        """Ask tilbago where the case stands; raises TilbagoError."""
+        self.ensure_one()
+        status = client.get_status(self.tilbago_id)
+        self._tilbago_apply_status(status)
+        self._tilbago_store_files()
+        return status
+
+    def _tilbago_refresh(self, raise_on_error=True):
+        """Refresh the status of ``self``, one HTTP session per company.
+
+        Each case's error is logged (and posted on the case) without stopping the others.
+        Returns (done, errors) where errors maps case -> words.
+        """
+        errors = {}
+        done = self.browse()
+        for company in self.company_id:
+            cases = self.filtered(lambda c, co=company: c.company_id == co and c.tilbago_id)
+            if not cases:
+                continue
+            try:
+                client = self._tilbago_client_for(company)
+            except (UserError, ValueError) as error:
+                for case in cases:
+                    errors[case] = error.args[0] if error.args else str(error)
+                _logger.warning("tilbago: no client for company %s", company.name)
+                continue
+            try:
+                for case in cases:
+                    try:
+                        with self.env.cr.savepoint():
+                            case._tilbago_refresh_one(client)
+                        done |= case
+                    except tilbago_exceptions.TilbagoError as error:
+                        _kind, words = case._tilbago_error_text(error)
+                        errors[case] = words
+                        _logger.warning(
+                            "tilbago case %s: status refresh failed: %s",
+                            case.name,
+                            type(error).__name__,
+                        )
+            finally:
+                close = getattr(client, "close", None)
+                if close:
+                    close()
+        return done, errors
+
+    def action_refresh_status(self):
+        cases = self.filtered("tilbago_id")
+        if not cases:
+            raise UserError(
+                _("None of the selected cases is in tilbago yet: there is no status to ask for.")
+            )
+        done, errors = cases._tilbago_refresh()
+        if errors:
+            message = "\n".join(
+                "%s: %s" % (case.name, words) for case, words in errors.items()
+            )
+            if len(cases) == 1:
+                raise UserError(message)
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "title": _("Some statuses could not be refreshed"),
+                    "message": message,
+                    "type": "warning",
+                    "sticky": True,
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Status refreshed"),
+                "message": _("%(count)s case(s) refreshed from tilbago.", count=len(done)),
+                "type": "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def _cron_refresh_status(self, batch_size=100, min_age_minutes=50):
+        """Hourly: refresh the open cases of every company, in committed batches.
+
+        Cases refreshed less than ``min_age_minutes`` ago are skipped, so a run that
+        is rescheduled (Odoo's cron runs the job again while work remains) goes on with
+        the cases not done yet. Progress is reported with ``ir.cron._notify_progress``;
+        Odoo commits after each batch.
+        """
+        limit_date = fields.Datetime.subtract(
+            fields.Datetime.now(), minutes=min_age_minutes
+        )
+        domain = [
+            ("state", "in", FOLLOWED_STATES),
+            ("tilbago_id", "!=", False),
+            "|",
+            ("last_sync", "=", False),
+            ("last_sync", "<", limit_date),
+        ]
+        Case = self.sudo().with_context(active_test=False)
+        remaining = Case.search_count(domain)
+        cases = Case.search(domain, limit=batch_size, order="last_sync asc nulls first, id")
+        done, errors = cases._tilbago_refresh()
+        # cases in error are marked as looked at, so the next batch moves on
+        failed = cases - done
+        if failed:
+            failed.write({"last_sync": fields.Datetime.now()})
+            for case, words in errors.items():
+                case.message_post(
+                    body=_("Status refresh failed: %(reason)s", reason=words),
+                    subtype_xmlid="mail.mt_note",
+                )
+        self.env["ir.cron"]._notify_progress(
+            done=len(cases), remaining=max(remaining - len(cases), 0)
+        )
+        return len(cases), len(errors)
+
+    # -- navigation ------------------------------------------------------------------
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("id", "in", self.invoice_ids.ids)]
+        action["context"] = {"create": False}
+        if len(self.invoice_ids) == 1:
+            action["views"] = [(False, "form")]
+            action["res_id"] = self.invoice_ids.id
+        return action
+
+
+class TilbagoCaseClaim(models.Model):
+    _name = "tilbago.case.claim"
+    _description = "Debt Enforcement Claim"
+    _order = "case_id, sequence, id"
+
+    case_id = fields.Many2one(
+        "tilbago.case", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="case_id.currency_id")
+    sequence = fields.Integer(default=10)
+    is_main = fields.Boolean(string="Main Claim")
+    external_ref = fields.Char(string="External Reference", readonly=True)
+    amount = fields.Monetary(required=True)
+    reason = fields.Char(required=True)
+    due_date = fields.Date()
+    interest_rate = fields.Float(string="Interest Rate (%)", digits=(7, 5))
+    interest_from = fields.Date(string="Interest From")
+    collocation_class = fields.Selection(COLLOCATION_SELECTION, default="3")
+    invoice_id = fields.Many2one("account.move", string="Invoice", index=True)
+    kind = fields.Selection(
+        [("invoice", "Invoice"), ("fee", "Reminder Fees"), ("other", "Other")],
+        default="invoice",
+    )
+    state = fields.Selection(related="case_id.state", store=True, string="Case State")
+
+
+class TilbagoCaseHistory(models.Model):
+    _name = "tilbago.case.history"
+    _description = "Debt Enforcement Case Status History"
+    _order = "date desc, id desc"
+
+    case_id = fields.Many2one(
+        "tilbago.case", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    date = fields.Datetime(default=fields.Datetime.now, required=True)
+    state = fields.Selection(CASE_STATES)
+    status_code = fields.Char(string="tilbago Code")
+    description = fields.Char()
+    eschkg_code = fields.Char(string="eSchKG Code")
+    user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
+
+
+class TilbagoCaseDocument(models.Model):
+    _name = "tilbago.case.document"
+    _description = "Debt Enforcement Case Document"
+    _order = "case_id, id"
+
+    case_id = fields.Many2one(
+        "tilbago.case", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    attachment_id = fields.Many2one("ir.attachment", required=True, ondelete="restrict")
+    name = fields.Char(related="attachment_id.name")
+    invoice_id = fields.Many2one("account.move", string="Invoice")
+    tilbago_attachment_id = fields.Char(string="tilbago Attachment ID", readonly=True)
+    state = fields.Selection(
+        [("to_send", "To Send"), ("sent", "Sent"), ("error", "Error")],
+        default="to_send",
+        required=True,
+        readonly=True,
+    )
+    date_sent = fields.Datetime(readonly=True)
+    last_error = fields.Text(readonly=True)
+
+    def _tilbago_upload(self):
+        """Send the documents to tilbago; errors are kept on each document."""
+        by_company = {}
+        for document in self.filtered(lambda d: d.state != "sent" and d.case_id.tilbago_id):
+            by_company.setdefault(document.company_id, self.browse())
+            by_company[document.company_id] |= document
+        for company, documents in by_company.items():
+            try:
+                client = self.env["tilbago.case"]._tilbago_client_for(company)
+            except (UserError, ValueError) as error:
+                documents.write({"state": "error", "last_error": str(error.args[0])})
+                continue
+            try:
+                for document in documents:
+                    document._tilbago_upload_one(client)
+            finally:
+                close = getattr(client, "close", None)
+                if close:
+                    close()
+        return True
+
+    def _tilbago_upload_one(self, client):
+        self.ensure_one()
+        attachment = self.attachment_id.sudo()
+        try:
+            attachment_id = client.add_attachment(
+                self.case_id.tilbago_id, attachment.name, attachment.raw or b""
+            )
+        except tilbago_exceptions.TilbagoError as error:
+            _kind, words = self.case_id._tilbago_error_text(error)
+            self.write({"state": "error", "last_error": words})
+            self.case_id.message_post(
+                body=_(
+                    "The document %(name)s could not be sent to tilbago: %(reason)s",
+                    name=attachment.name,
+                    reason=words,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return False
+        self.write(
+            {
+                "state": "sent",
+                "tilbago_attachment_id": attachment_id,
+                "date_sent": fields.Datetime.now(),
+                "last_error": False,
+            }
+        )
+        self.case_id.message_post(
+            body=_(
+                "Document %(name)s sent to tilbago (attachment ID %(id)s).",
+                name=attachment.name,
+                id=attachment_id,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
