@@ -140,16 +140,33 @@ def epsitec_wire():
     return make_epsitec_wire()
 
 
-@pytest.fixture
-def sandbox(tmp_path):
-    """A sandbox on a free loopback port, data in a temp file, statuses moved on demand."""
+@pytest.fixture(scope="session")
+def _sandbox_server(tmp_path_factory):
     from tilbago.sandbox import Sandbox
 
-    server = Sandbox(api_key=SANDBOX_API_KEY, data_path=str(tmp_path / "sandbox.json"),
-                     step_seconds=0)
+    data = tmp_path_factory.mktemp("sandbox") / "sandbox.json"
+    server = Sandbox(api_key=SANDBOX_API_KEY, data_path=str(data), step_seconds=0)
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def sandbox(_sandbox_server):
+    """A sandbox on a free loopback port, data in a temp file, statuses moved on demand.
+
+    One server for the session, emptied before each test (cases, balance, faults, request
+    log, latency), so every test starts from a fresh sandbox.
+    """
+    from tilbago.sandbox import DEFAULT_BALANCE
+
+    server = _sandbox_server
+    server.latency_ms = 0
+    server.step_seconds = 0
+    server.initial_balance = DEFAULT_BALANCE
+    server.representative = False
+    server.reset()
+    return server
 
 
 @pytest.fixture
