@@ -29,6 +29,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .i18n import _
 from .money import from_rappen, to_rappen
 from .validation import (
     check_iban,
@@ -62,7 +63,10 @@ def _try(normalise, value):
 def _obj(data, where):
     """``data`` if it is a JSON object (dict) or ``None``; else :class:`TypeError`."""
     if data is not None and not isinstance(data, dict):
-        raise TypeError(f"{where} must be a JSON object, not {type(data).__name__}")
+        raise TypeError(
+            _("%(where)s must be a JSON object, not %(type)s")
+            % {"where": where, "type": type(data).__name__}
+        )
     return data
 
 
@@ -383,10 +387,10 @@ class Case:
         :func:`tilbago.validation.validate_case` to report.
         """
         if not isinstance(data, dict):
-            raise TypeError("a tilbago case must be a JSON object")
+            raise TypeError(_("a tilbago case must be a JSON object"))
         subsidiary = data.get("subsidiaryClaims") or []
         if not isinstance(subsidiary, list):
-            raise TypeError("subsidiaryClaims must be a JSON list")
+            raise TypeError(_("subsidiaryClaims must be a JSON list"))
         return cls(
             external_ref=data.get("externalRef"),
             certificate_of_loss=data.get("certificateOfLoss"),

@@ -21,7 +21,7 @@ the paused days.
 import calendar
 import datetime
 from collections import namedtuple
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from .i18n import _
 from .money import round_chf, to_decimal
@@ -92,7 +92,7 @@ def payment_order_fee(amount):
     """
     amount = to_decimal(amount)
     if amount <= 0:
-        raise ValueError("the claim amount must be more than CHF 0")
+        raise ValueError(_("The claim amount must be more than CHF 0.00."))
     for upper, fee in PAYMENT_ORDER_FEES:
         if upper is None or amount <= upper:
             return fee

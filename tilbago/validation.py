@@ -274,7 +274,9 @@ def _shown(value):
 
 # --------------------------------------------------------------------------- field checkers
 
-_UID_SUFFIX = re.compile(r"\s*(MWST|TVA|IVA|VAT|TPV|HR|RC|RI)(\s*/\s*(MWST|TVA|IVA|VAT|TPV|HR|RC|RI))*\s*$", re.I)
+# Suffixes of the VAT (MWST/TVA/IVA) and commercial register (HR/RC/RI) forms of the UID.
+_UID_WORD = r"(?:MWST|TVA|IVA|VAT|TPV|HR|RC|RI)"
+_UID_SUFFIX = re.compile(rf"\s*{_UID_WORD}(?:\s*/\s*{_UID_WORD})*\s*$", re.I)
 
 
 def normalize_uid(value, label=LABEL_UID):
