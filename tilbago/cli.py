@@ -6,6 +6,7 @@
     python -m tilbago status CASE_ID
     python -m tilbago attach CASE_ID FILE [--name NAME]
     python -m tilbago check                     # is the key accepted? creates nothing
+    options of the four client commands: --base-url URL --api-key KEY --timeout S --retries N
     python -m tilbago sandbox [--host H] [--port P] [--api-key K] [--data FILE]
                               [--balance N] [--step-seconds S] [--latency-ms MS]
                               [--max-attachment-bytes N] [--representative]
@@ -59,6 +60,9 @@ def _parser():
                         help="tilbago API key (default: $TILBAGO_API_KEY)")
     common.add_argument("--timeout", type=float, default=argparse.SUPPRESS,
                         help="seconds to wait for an answer (default: 30)")
+    common.add_argument("--retries", type=int, default=argparse.SUPPRESS,
+                        help="times a status read is tried again (default: 3; a case "
+                             "or an attachment is never sent twice)")
 
     parser = argparse.ArgumentParser(
         prog="python -m tilbago", parents=[common],
@@ -120,7 +124,8 @@ def _client(args):
     timeout = getattr(args, "timeout", None)
     timeout = (min(DEFAULT_TIMEOUT[0], timeout), timeout) if timeout else DEFAULT_TIMEOUT
     try:
-        return TilbagoClient(base_url, api_key, timeout=timeout)
+        return TilbagoClient(base_url, api_key, timeout=timeout,
+                             retries=max(0, getattr(args, "retries", 3)))
     except ValueError as exc:
         raise _Invalid(str(exc)) from None
 
@@ -183,7 +188,7 @@ def _run_check(args):
     if not accepted:
         print("refused by tilbago: the API key is not accepted (401)", file=sys.stderr)
         return EXIT_REFUSED
-    return code or EXIT_OK
+    return EXIT_OK
 
 
 def _run_sandbox(args):
