@@ -9,6 +9,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tests.common import new_test_user
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -412,6 +413,12 @@ class TestReminderLettersAndLanguages(ReminderCommon):
         langs = {"de": "de_CH", "fr": "fr_CH", "it": "it_IT", "en": "en_US"}
         for code in langs.values():
             self.env["res.lang"]._activate_lang(code)
+        # load the addon's translations (i18n/de.po, fr.po, it.po) for these languages
+        self.env["ir.module.module"]._load_module_terms(
+            ["l10n_ch_tilbago"], list(langs.values()), overwrite=True
+        )
+        greetings = {"de": "Guten Tag", "fr": "Bonjour", "it": "Buongiorno", "en": "Dear"}
+        subjects = {"de": "Zahlungserinnerung", "fr": "Rappel", "it": "Sollecito", "en": "Reminder"}
         partners = {}
         for short, code in langs.items():
             vals = {"name": f"Debtor {short}", "email": f"{short}@example.com", "lang": code}
@@ -434,4 +441,49 @@ class TestReminderLettersAndLanguages(ReminderCommon):
             self.assertIn(move.name, message.body)
             self.assertIn(DUE.strftime(lang.date_format), message.body, short)
             self.assertIn(move.partner_id.name, message.body)
+            self.assertIn(greetings[short], message.body, short)
+            self.assertTrue(message.subject.startswith(subjects[short]), message.subject)
             self.assertTrue(due)
+        # the printed letter uses the same translated text
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(
+            "l10n_ch_tilbago.report_tilbago_reminder", moves["fr"].ids
+        )
+        self.assertIn("Bonjour", html.decode())
+
+
+@tagged("post_install", "-at_install")
+class TestReminderViews(ReminderCommon):
+    def test_menus_and_actions_load(self):
+        clerk = new_test_user(
+            self.env, login="clerk_views", groups="account.group_account_invoice",
+            company_id=self.company.id,
+        )
+        move = self._invoice()
+        self._run(D(2026, 1, 11))
+        Move = self.env["account.move"].with_user(clerk)
+        for xmlid, expected in [
+            ("l10n_ch_tilbago.action_tilbago_reminder1", 1),
+            ("l10n_ch_tilbago.action_tilbago_reminder2", 0),
+            ("l10n_ch_tilbago.action_tilbago_reminder3", 0),
+            ("l10n_ch_tilbago.action_tilbago_litigation", 0),
+            ("l10n_ch_tilbago.action_tilbago_reminder_to_print", 0),
+            ("l10n_ch_tilbago.action_tilbago_reminder_overview", 1),
+        ]:
+            action = self.env["ir.actions.act_window"].with_user(clerk)._for_xml_id(xmlid)
+            views = [(view_id, mode) for view_id, mode in action["views"]]
+            views.append((action["search_view_id"][0], "search"))
+            result = Move.get_views(views)
+            self.assertTrue(result["views"], xmlid)
+            domain = safe_eval(action["domain"])
+            self.assertEqual(Move.search_count(domain), expected, xmlid)
+            # grouped read as the list / pivot does it (sums of open amounts)
+            Move.read_group(domain, ["amount_residual_signed:sum"], ["tilbago_reminder_level"])
+        for menu in ("menu_tilbago_reminder1", "menu_tilbago_reminder2", "menu_tilbago_reminder3",
+                     "menu_tilbago_litigation", "menu_tilbago_reminder_overview",
+                     "menu_tilbago_reminder_to_print"):
+            menu = self.env.ref(f"l10n_ch_tilbago.{menu}")
+            self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(clerk)._visible_menu_ids())
+        # the invoice and partner forms with the reminder parts
+        self.env["account.move"].with_user(clerk).get_views([(False, "form")])
+        self.env["res.partner"].with_user(clerk).get_views([(False, "form")])
+        self.assertEqual(move.with_user(clerk).tilbago_reminder_level, "1")
