@@ -919,6 +919,9 @@ class TilbagoRequisitionWizard(models.TransientModel):
             "debtor_language": debtor.preferred_language,
             "step": "claim",
         }
+        # corrections written back are the ones made from now on, not the earlier ones
+        prefill = {fname: vals.get(fname) or False for fname in DEBTOR_FIELDS}
+        vals["debtor_prefill"] = json.dumps(self._tilbago_jsonable(prefill))
         return self.create(vals)
 
     # ================================================================= navigation
