@@ -338,3 +338,28 @@ class TestCaseSending(TilbagoCaseCommon):
             self.env["tilbago.case.claim"].with_user(outsider).search([("case_id", "=", case.id)])
         )
         self.assertTrue(self.env["tilbago.case"].with_user(self.billing_user).search([("id", "=", case.id)]))
+
+    # -- views -------------------------------------------------------------------------
+    def test_views_load_for_billing_user(self):
+        Case = self.env["tilbago.case"].with_user(self.billing_user)
+        views = Case.get_views(
+            [(False, kind) for kind in ("list", "form", "kanban", "pivot", "graph", "search")]
+        )
+        self.assertEqual(
+            set(views["views"]), {"list", "form", "kanban", "pivot", "graph", "search"}
+        )
+        wizard_views = self.env["tilbago.requisition.wizard"].with_user(
+            self.billing_user
+        ).get_views([(False, "form")])
+        arch = wizard_views["views"]["form"]["arch"]
+        for button in ("action_back", "action_next", "action_send"):
+            self.assertIn(button, arch)
+        invoice_form = self.env["account.move"].with_user(self.billing_user).get_views(
+            [(False, "form")]
+        )["views"]["form"]["arch"]
+        self.assertIn("action_tilbago_requisition", invoice_form)
+        self.assertIn("action_view_tilbago_case", invoice_form)
+        # the request as sent is shown to managers only
+        self.assertNotIn("request_payload", views["views"]["form"]["arch"])
+        manager_form = self.env["tilbago.case"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("request_payload", manager_form)
