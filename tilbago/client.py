@@ -237,6 +237,8 @@ class TilbagoClient:
         """
         if isinstance(case, dict):
             body = case
+        elif not hasattr(case, "to_wire"):
+            raise TypeError("create_case needs a tilbago.payload.Case or a wire dict")
         else:
             from .validation import check_case  # noqa: PLC0415 (optional dependency)
 

@@ -80,6 +80,12 @@ def test_invalid_case_object_is_not_sent(client, sandbox, epsitec_case):
     assert sandbox.cases() == []
 
 
+def test_create_case_refuses_other_types(client, sandbox):
+    with pytest.raises(TypeError):
+        client.create_case(["not", "a", "case"])
+    assert sandbox.requests == []
+
+
 def test_get_status_starts_at_review(client, epsitec_wire):
     case_id = client.create_case(epsitec_wire)
     status = client.get_status(case_id)
