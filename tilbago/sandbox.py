@@ -94,13 +94,15 @@ from stdnum import iso11649
 from stdnum.ch import esr, uid as stdnum_uid
 
 from . import status as statuses
+from .documents import MAX_ATTACHMENT_BYTES
 
 _logger = logging.getLogger(__name__)
 
 DEFAULT_API_KEY = "sandbox"
 DEFAULT_BALANCE = 1000
 DEFAULT_STEP_SECONDS = 60.0
-DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+#: the one size limit of this package (see tilbago.documents for why 10 MB)
+DEFAULT_MAX_ATTACHMENT_BYTES = MAX_ATTACHMENT_BYTES
 MAX_CLAIMS = 10
 
 _CASE_KEYS = {
