@@ -34,6 +34,7 @@
         "data/ir_cron_case.xml",
         "views/tilbago_case_views.xml",
         "wizards/tilbago_requisition_wizard_views.xml",
+        "wizards/tilbago_attach_document_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

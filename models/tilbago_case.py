@@ -17,11 +17,14 @@ import json
 import logging
 import uuid
 
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tilbago import documents as tilbago_documents
 from ..tilbago import exceptions as tilbago_exceptions
 from ..tilbago import status as tilbago_status
+from ..tilbago import storage as tilbago_storage
 
 _logger = logging.getLogger(__name__)
 
@@ -215,6 +218,20 @@ class TilbagoCase(models.Model):
         help="An earlier attempt got no clear answer: tilbago may have the case already.",
     )
     send_attempts = fields.Integer(readonly=True, copy=False)
+    storage_folder = fields.Char(
+        string="Case Files Folder",
+        readonly=True,
+        copy=False,
+        help="The folder on the Odoo server that mirrors this case: the request as sent, "
+        "the invoice PDFs, the documents and the status history.",
+    )
+    storage_error = fields.Text(
+        string="Case Files Problem",
+        readonly=True,
+        copy=False,
+        help="Why the case files could not be written to the folder last time. The case "
+        "itself is not affected.",
+    )
 
     _sql_constraints = [
         (
@@ -518,7 +535,10 @@ class TilbagoCase(models.Model):
                          type(error).__name__)
         if self.company_id.tilbago_attach_invoice:
             self._tilbago_attach_invoices()
-        self._tilbago_store_files()
+        else:
+            # documents attached while the case was not in tilbago yet
+            self.document_ids._tilbago_upload()
+        self._tilbago_store_files(render_missing_pdf=True)
 
     def _tilbago_attach_invoices(self):
         """Render the invoices' PDFs, keep them as documents and send them to tilbago."""
@@ -542,15 +562,149 @@ class TilbagoCase(models.Model):
             documents |= documents.create(
                 {"case_id": self.id, "attachment_id": attachment.id, "invoice_id": invoice.id}
             )
-        documents._tilbago_upload()
+        # with any document attached before the case reached tilbago
+        self.document_ids._tilbago_upload()
 
-    def _tilbago_store_files(self):
-        """Hook: mirror the case into the company's storage folder.
+    def _tilbago_store_files(self, render_missing_pdf=False):
+        """Mirror each case into its folder under the company's storage folder.
 
-        Called after sending, after each status refresh and after documents are sent.
-        Does nothing yet; the storage-folder feature overrides or fills it.
+        Called after sending, after each status refresh and after documents are
+        attached. Writes (see ``tilbago.storage``): ``request.json`` (the body as sent;
+        the API key is never in it, and is masked should it ever appear), ``case.json``,
+        ``history.csv`` / ``history.json``, the invoice PDFs under ``invoices/`` and the
+        other documents under ``documents/``. Only what changed is written.
+
+        Never raises for the disk: an unwritable folder is logged and shown on the case
+        (``storage_error``), the send or the sync goes on. ``render_missing_pdf`` (on
+        send) renders the PDF of an invoice that has none yet.
         """
+        cases = self.filtered(lambda c: c.company_id.tilbago_storage_path)
+        (self - cases).filtered("storage_error").write({"storage_error": False})
+        if not cases:
+            return True
+        keys = {
+            company: company.sudo().tilbago_api_key for company in cases.company_id
+        }
+        for case in cases:
+            root = case.company_id.tilbago_storage_path.strip()
+            try:
+                folder, _written = tilbago_storage.mirror_case(
+                    root,
+                    case.name,
+                    summary=case._tilbago_storage_summary(),
+                    request=json.loads(case.request_payload) if case.request_payload else None,
+                    history=case._tilbago_storage_history(),
+                    files=case._tilbago_storage_files(render_missing_pdf),
+                    secrets=(keys[case.company_id],),
+                )
+            except (OSError, ValueError) as error:
+                reason = getattr(error, "strerror", None) or str(error)
+                words = _(
+                    "The case files could not be written to the folder %(folder)s "
+                    "(%(reason)s). The case itself is not affected; a manager must check "
+                    "the Case Files Folder in Invoicing > Configuration > Settings > "
+                    "tilbago, or give the Odoo server write access to it.",
+                    folder=root,
+                    reason=reason,
+                )
+                _logger.warning(
+                    "tilbago case %s: case files not written to %s: %s", case.name, root, reason
+                )
+                if case.storage_error != words:
+                    case.storage_error = words
+                continue
+            vals = {}
+            if case.storage_error:
+                vals["storage_error"] = False
+            if case.storage_folder != folder:
+                vals["storage_folder"] = folder
+            if vals:
+                case.write(vals)
         return True
+
+    def _tilbago_storage_summary(self):
+        """What ``case.json`` holds: the case now (no API key, no timestamp of the sync)."""
+        self.ensure_one()
+        state_labels = dict(CASE_STATES)
+        return {
+            "reference": self.name,
+            "company": self.company_id.name,
+            "debtor": self.partner_id.display_name,
+            "tilbago_id": self.tilbago_id or None,
+            "external_ref": self.external_ref,
+            "state": self.state,
+            "state_label": state_labels.get(self.state),
+            "tilbago_status_code": self.tilbago_status_code or None,
+            "tilbago_status_description": self.tilbago_status_description or None,
+            "eschkg_code": self.tilbago_eschkg_code or None,
+            "date_sent": fields.Datetime.to_string(self.date_sent) if self.date_sent else None,
+            "currency": self.currency_id.name,
+            "amount_claimed": self.amount_total,
+            "claims": [
+                {
+                    "main": claim.is_main,
+                    "external_ref": claim.external_ref or None,
+                    "reason": claim.reason,
+                    "amount": claim.amount,
+                    "due_date": fields.Date.to_string(claim.due_date) if claim.due_date else None,
+                    "interest_rate": claim.interest_rate,
+                    "interest_from": fields.Date.to_string(claim.interest_from)
+                    if claim.interest_from else None,
+                    "collocation_class": claim.collocation_class,
+                    "invoice": claim.invoice_id.name or None,
+                }
+                for claim in self.claim_ids
+            ],
+            "documents": [
+                {
+                    "name": document.attachment_id.name,
+                    "invoice": document.invoice_id.name or None,
+                    "tilbago_attachment_id": document.tilbago_attachment_id or None,
+                    "state": document.state,
+                    "error": document.last_error or None,
+                }
+                for document in self.document_ids
+            ],
+        }
+
+    def _tilbago_storage_history(self):
+        self.ensure_one()
+        return [
+            {
+                "date": fields.Datetime.to_string(line.date),
+                "state": line.state,
+                "status_code": line.status_code or None,
+                "description": line.description or None,
+                "eschkg_code": line.eschkg_code or None,
+            }
+            for line in self.history_ids.sorted(lambda h: (h.date, h.id))
+        ]
+
+    def _tilbago_storage_files(self, render_missing_pdf=False):
+        """``(subfolder, name, size, load)`` of the invoice PDFs and the documents."""
+        self.ensure_one()
+        files = []
+        with_pdf = self.env["account.move"]
+        for document in self.document_ids.sorted("id"):
+            attachment = document.attachment_id.sudo()
+            subfolder = "invoices" if document.invoice_id else "documents"
+            with_pdf |= document.invoice_id
+            files.append(
+                (subfolder, attachment.name, attachment.file_size, lambda a=attachment: a.raw or b"")
+            )
+        for invoice in self.claim_ids.invoice_id - with_pdf:
+            name = "%s.pdf" % (invoice.name or "invoice")
+            attachment = invoice.sudo().invoice_pdf_report_id
+            if attachment:
+                files.append(
+                    ("invoices", name, attachment.file_size, lambda a=attachment: a.raw or b"")
+                )
+            elif render_missing_pdf:
+                content, _type = self.env["ir.actions.report"].sudo()._render_qweb_pdf(
+                    "account.account_invoices", invoice.ids
+                )
+                files.append(("invoices", name, len(content), lambda c=content: c))
+        return files
 
     def action_retry(self):
         """Send the same request again (same external reference): never a second case."""
@@ -643,6 +797,26 @@ class TilbagoCase(models.Model):
             case._tilbago_store_files()
         return True
 
+    def action_attach_document(self):
+        """Open the Attach Document wizard on one case (form button, list Action menu)."""
+        if len(self) != 1:
+            raise UserError(
+                _(
+                    "Attach a document to one case at a time: select a single case "
+                    "(%(count)s are selected).",
+                    count=len(self),
+                )
+            )
+        wizard = self.env["tilbago.attach.document.wizard"].create({"case_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Attach Document"),
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "views": [(False, "form")],
+            "target": "new",
+        }
+
     def action_close(self):
         """Close a case by hand (e.g. settled outside the enforcement, or abandoned)."""
         for case in self:
@@ -677,11 +851,7 @@ class TilbagoCase(models.Model):
         description = getattr(status, "description", None)
         eschkg = getattr(status, "eschkg_code", None)
         state = self._tilbago_state_from_code(code)
-        changed = (
-            code != (self.tilbago_status_code or None)
-            or eschkg != (self.tilbago_eschkg_code or None)
-            or state != self.state
-        )
+        changed = self._tilbago_status_changed(status)
         old_state = self.state
         vals = {"last_sync": fields.Datetime.now()}
         if changed:
@@ -708,6 +878,16 @@ class TilbagoCase(models.Model):
                 )
         return changed
 
+    def _tilbago_status_changed(self, status):
+        """Whether ``status`` (a CaseStatus) says something the case does not know yet."""
+        self.ensure_one()
+        code = getattr(status, "status_code", None)
+        return (
+            code != (self.tilbago_status_code or None)
+            or getattr(status, "eschkg_code", None) != (self.tilbago_eschkg_code or None)
+            or self._tilbago_state_from_code(code) != self.state
+        )
+
     def _tilbago_refresh_one(self, client):
         """Ask tilbago where the case stands; raises TilbagoError."""
         self.ensure_one()
@@ -719,7 +899,11 @@ class TilbagoCase(models.Model):
     def _tilbago_refresh(self, raise_on_error=True):
         """Refresh the status of ``self``, one HTTP session per company.
 
-        Each case's error is logged (and posted on the case) without stopping the others.
+        First every status is read (no database work between the HTTP calls), then the
+        cases whose status did not move get their ``last_sync`` in one UPDATE, and only
+        the cases that moved are written one by one (history line, chatter note), so the
+        SQL cost of a sync does not depend on the number of cases that did not change.
+        Each case's error is logged without stopping the others.
         Returns (done, errors) where errors maps case -> words.
         """
         errors = {}
@@ -735,12 +919,11 @@ class TilbagoCase(models.Model):
                     errors[case] = error.args[0] if error.args else str(error)
                 _logger.warning("tilbago: no client for company %s", company.name)
                 continue
+            statuses = {}
             try:
                 for case in cases:
                     try:
-                        with self.env.cr.savepoint():
-                            case._tilbago_refresh_one(client)
-                        done |= case
+                        statuses[case] = client.get_status(case.tilbago_id)
                     except tilbago_exceptions.TilbagoError as error:
                         _kind, words = case._tilbago_error_text(error)
                         errors[case] = words
@@ -753,6 +936,13 @@ class TilbagoCase(models.Model):
                 close = getattr(client, "close", None)
                 if close:
                     close()
+            answered = self.browse([case.id for case in statuses])
+            moved = answered.filtered(lambda c: c._tilbago_status_changed(statuses[c]))
+            (answered - moved).write({"last_sync": fields.Datetime.now()})
+            for case in moved:
+                case._tilbago_apply_status(statuses[case])
+            answered._tilbago_store_files()
+            done |= answered
         return done, errors
 
     def action_refresh_status(self):
@@ -929,12 +1119,34 @@ class TilbagoCaseDocument(models.Model):
                     close()
         return True
 
+    @api.model
+    def _tilbago_check_file(self, name, size):
+        """The reasons (in words) why a file cannot go to tilbago: empty, too large."""
+        return [
+            self.env["tilbago.case"]._tilbago_translate_problem(problem)
+            for problem in tilbago_documents.check_document(name, size)
+        ]
+
     def _tilbago_upload_one(self, client):
         self.ensure_one()
         attachment = self.attachment_id.sudo()
+        content = attachment.raw or b""
+        problems = self._tilbago_check_file(attachment.name, len(content))
+        if problems:
+            words = "\n".join(problems)
+            self.write({"state": "error", "last_error": words})
+            self.case_id.message_post(
+                body=_(
+                    "The document %(name)s was not sent to tilbago: %(reason)s",
+                    name=attachment.name,
+                    reason=words,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return False
         try:
             attachment_id = client.add_attachment(
-                self.case_id.tilbago_id, attachment.name, attachment.raw or b""
+                self.case_id.tilbago_id, attachment.name, content
             )
         except tilbago_exceptions.TilbagoError as error:
             _kind, words = self.case_id._tilbago_error_text(error)
@@ -966,3 +1178,13 @@ class TilbagoCaseDocument(models.Model):
         )
         return True
 
+    def action_retry(self):
+        """Send the documents in error again (the reason stays shown until it works)."""
+        documents = self.filtered(lambda d: d.state != "sent")
+        if not documents.case_id.filtered("tilbago_id"):
+            raise UserError(
+                _("The case is not in tilbago yet: its documents are sent once it is.")
+            )
+        documents._tilbago_upload()
+        documents.case_id._tilbago_store_files()
+        return True

@@ -1,1 +1,2 @@
 from . import tilbago_requisition_wizard
+from . import tilbago_attach_document
