@@ -39,5 +39,6 @@
     "demo": [
         "demo/res_company_demo.xml",
         "demo/res_partner_demo.xml",
+        "demo/account_move_demo.xml",
     ],
 }
