@@ -41,4 +41,9 @@
         "demo/res_partner_demo.xml",
         "demo/account_move_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "l10n_ch_tilbago/static/tests/tours/**/*",
+        ],
+    },
 }

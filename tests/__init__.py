@@ -4,4 +4,5 @@ from . import test_settings
 from . import test_case_sending
 from . import test_wizard_requisition
 from . import test_reminder
+from . import test_tour
 from . import test_case_documents

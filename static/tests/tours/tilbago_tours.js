@@ -1,0 +1,212 @@
+/** @odoo-module */
+// Click-throughs of l10n_ch_tilbago as a clerk does them; run by tests/test_tour.py.
+//
+// Steps whose run() logs "tilbago_screen: <name>" mark a finished screen: the Python test
+// can take a screenshot there (TILBAGO_TOUR_SCREENSHOTS=1). The log is harmless otherwise.
+
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+function screen(name) {
+    return () => console.log(`tilbago_screen: ${name}`);
+}
+
+const MODAL = ".modal .o_form_view";
+
+registry.category("web_tour.tours").add("l10n_ch_tilbago_requisition", {
+    steps: () => [
+        {
+            content: "The overdue invoice of Epsitec SA is open",
+            trigger: ".o_form_view .o_field_widget[name=partner_id]:contains('Epsitec SA')",
+            run: screen("invoice"),
+        },
+        {
+            content: "Start the request for prosecution",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_tilbago_requisition]",
+            run: "click",
+        },
+        // step 1: the claim, prefilled from the invoice
+        {
+            content: "The wizard opens on the claim step",
+            trigger: `${MODAL} .o_statusbar_status button.o_arrow_button_current:contains(Claim)`,
+        },
+        {
+            content: "The claim reason is the invoice number in the debtor's language",
+            trigger: `${MODAL} .o_field_widget[name=reason] input:value(Facture 5875)`,
+        },
+        {
+            content: "The claim amount is the open amount",
+            trigger: `${MODAL} .o_field_widget[name=amount] input:value(/12.?565\\.60/)`,
+            run: screen("wizard_claim"),
+        },
+        {
+            content: "Go on to the debtor",
+            trigger: ".modal-footer button[name=action_next]",
+            run: "click",
+        },
+        // step 2: the debtor, prefilled from the partner
+        {
+            content: "The wizard shows the debtor step",
+            trigger: `${MODAL} .o_statusbar_status button.o_arrow_button_current:contains(Debtor)`,
+        },
+        {
+            content: "The debtor is the legal person Epsitec SA",
+            trigger: `${MODAL} .o_field_widget[name=debtor_company] input:value(Epsitec SA)`,
+        },
+        {
+            content: "Its UID is taken from the partner",
+            trigger: `${MODAL} .o_field_widget[name=debtor_uid] input:value(CHE-107.933.850)`,
+        },
+        {
+            content: "Its address is split into street and number",
+            trigger: `${MODAL} .o_field_widget[name=debtor_street_number] input:value(6)`,
+            run: screen("wizard_debtor"),
+        },
+        {
+            content: "Go on to the confirmation",
+            trigger: ".modal-footer button[name=action_next]",
+            run: "click",
+        },
+        // step 3: confirmation
+        {
+            content: "The wizard shows the confirmation step",
+            trigger: `${MODAL} .o_statusbar_status button.o_arrow_button_current:contains(Confirmation)`,
+        },
+        {
+            content: "The summary shows the amount in Swiss format",
+            trigger: `${MODAL} .o_field_widget[name=summary]:contains("CHF 12'565.60")`,
+        },
+        {
+            content: "The summary names the debtor and the reason",
+            trigger: `${MODAL} .o_field_widget[name=summary]:contains(Epsitec SA):contains(Facture 5875)`,
+        },
+        {
+            content: "Nothing blocks the request, Send is hidden until confirmed",
+            trigger: `.modal:not(:has(.modal-footer button[name=action_send])):not(:has(.alert-danger:visible))`,
+            run: screen("wizard_confirm"),
+        },
+        {
+            content: "Confirm that the data are correct",
+            trigger: `${MODAL} .o_field_widget[name=confirmed] input[type=checkbox]`,
+            run: "click",
+        },
+        {
+            content: "Send the request to tilbago",
+            trigger: ".modal-footer button[name=action_send]",
+            run: "click",
+        },
+        // the case
+        {
+            content: "tilbago confirms the case",
+            trigger: ".o_notification:contains(Sent to tilbago):contains(case ID)",
+        },
+        {
+            content: "The case opens with tilbago's ID, waiting for review",
+            trigger: ".o_form_view .o_field_widget[name=tilbago_id]:not(:empty)",
+        },
+        {
+            content: "The case is in review",
+            trigger: ".o_form_view .o_statusbar_status:has(button.o_arrow_button_current:contains(To Review in tilbago))",
+            run: screen("case"),
+        },
+        {
+            content: "Ask tilbago for the current status",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_refresh_status]",
+            run: "click",
+        },
+        {
+            content: "The status is refreshed",
+            trigger: ".o_notification:contains(Status refreshed)",
+        },
+        {
+            content: "The case is still in review after the refresh",
+            trigger: ".o_form_view .o_statusbar_status:has(button.o_arrow_button_current:contains(To Review in tilbago))",
+            run: screen("case_refreshed"),
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("l10n_ch_tilbago_reminders", {
+    steps: () => [
+        ...stepUtils.goToAppSteps("account.menu_finance", "Open the Invoicing app"),
+        {
+            content: "Open the Debt Collection menu of Invoicing",
+            trigger: ".o_main_navbar .o_menu_sections button:contains(Debt Collection)",
+            run: "click",
+        },
+        {
+            content: "Open the overview",
+            trigger: ".o-dropdown--menu .dropdown-item:contains(Overview)",
+            run: "click",
+        },
+        {
+            content: "The overview opens on the chart of the amounts due by level",
+            trigger: ".o_graph_view .o_graph_canvas_container canvas",
+            run: screen("overview_graph"),
+        },
+        {
+            content: "Switch to the table",
+            trigger: ".o_control_panel .o_switch_view.o_pivot",
+            run: "click",
+        },
+        {
+            content: "The table shows the amount due in litigation",
+            trigger: ".o_pivot_view .o_pivot th:contains(Litigation)",
+            run: screen("overview_pivot"),
+        },
+        {
+            content: "Open the Debt Collection menu again",
+            trigger: ".o_main_navbar .o_menu_sections button:contains(Debt Collection)",
+            run: "click",
+        },
+        {
+            content: "Open the invoices in litigation",
+            trigger: ".o-dropdown--menu .dropdown-item:contains(Litigation)",
+            run: "click",
+        },
+        {
+            content: "The litigation list shows the invoice of Epsitec SA",
+            trigger: ".o_list_view .o_data_row:contains(Epsitec SA):contains(5875)",
+            run: screen("litigation"),
+        },
+        {
+            content: "Open the invoice",
+            trigger: ".o_list_view .o_data_row:contains(5875) .o_data_cell[name=name]",
+            run: "click",
+        },
+        {
+            content: "The invoice offers the Debt Enforcement button",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_tilbago_requisition]",
+            run: screen("litigation_invoice"),
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("l10n_ch_tilbago_settings", {
+    steps: () => [
+        {
+            content: "Open the Invoicing settings",
+            trigger: ".settings_tab .tab[data-key=account]",
+            run: "click",
+        },
+        {
+            content: "The Debt Collection block is there",
+            trigger: ".app_settings_block[data-key=account] h2:contains(Debt Collection)",
+        },
+        {
+            content: "The block shows the URL in use",
+            trigger: "#tilbago_connection .o_field_widget[name=tilbago_effective_url]:contains(127.0.0.1)",
+            run: screen("settings"),
+        },
+        {
+            content: "Test the connection",
+            trigger: "#tilbago_connection button[name=action_tilbago_test_connection]",
+            run: "click",
+        },
+        {
+            content: "tilbago accepted the API key",
+            trigger: ".o_notification:contains(accepted the API key)",
+            run: screen("settings_tested"),
+        },
+    ],
+});
