@@ -140,19 +140,19 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_reminders", {
             run: "click",
         },
         {
-            content: "The overview opens on the chart of the amounts due by level",
-            trigger: ".o_graph_view .o_graph_canvas_container canvas",
-            run: screen("overview_graph"),
+            content: "The overview opens on the table of the amounts due by level",
+            trigger: ".o_pivot_view .o_pivot th:contains(Litigation)",
+            run: screen("overview_pivot"),
         },
         {
-            content: "Switch to the table",
-            trigger: ".o_control_panel .o_switch_view.o_pivot",
+            content: "Switch to the chart",
+            trigger: ".o_control_panel .o_switch_view.o_graph",
             run: "click",
         },
         {
-            content: "The table shows the amount due in litigation",
-            trigger: ".o_pivot_view .o_pivot th:contains(Litigation)",
-            run: screen("overview_pivot"),
+            content: "The chart shows the amounts due",
+            trigger: ".o_graph_view .o_graph_canvas_container canvas",
+            run: screen("overview_graph"),
         },
         {
             content: "Open the Debt Collection menu again",
