@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+# Copyright 2026 l10n_ch_tilbago contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Benchmark of the tilbago status sync (issue 5): cases/second and SQL queries/case.
+
+Run it on a database where l10n_ch_tilbago is installed (it builds its own registry;
+Odoo's server need not run). The exact command used for the README figures:
+
+    python3 benchmarks/bench_case_sync.py -d t6_bench \\
+        --addons-path=/opt/odoo18/addons,/opt/odoo18/odoo/addons,/work/addons_link \\
+        --db_host=/var/run/postgresql -n 1000 10000 --latency-ms 5
+
+For each N it starts the tilbago sandbox (``tilbago.sandbox.Sandbox``) in-process on a
+free loopback port, opens N cases in it, creates the N matching ``tilbago.case`` records
+(state *Submitted*, one debtor per 50 cases) in the current company pointed at the
+sandbox, sets the sandbox's simulated latency (every ``/v1/`` answer waits that long,
+like a remote server), and times the cron method ``tilbago.case._cron_refresh_status``
+called batch after batch exactly as ``ir.cron`` does (progress record, flush and cache
+invalidation between batches, as the commit between two batches would), twice:
+
+1. *every case moved*: each sandbox case was advanced to the payment order (SBX-200)
+   before the run, so each case gets a new state, a history line and a chatter note;
+2. *nothing moved*: the typical hourly run; only ``last_sync`` is written.
+
+``--storage DIR`` also mirrors every case into DIR (the company's case files folder).
+Everything is rolled back at the end: the database is left as it was.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+API_KEY = "bench-key"
+
+
+def case_body(index):
+    return {
+        "externalRef": "BENCH-%06d" % index,
+        "certificateOfLoss": False,
+        "debtor": {
+            "externalRef": "BENCH-D%04d" % (index // 50),
+            "company": "Bench Debtor %d AG" % (index // 50),
+            "companyUid": "CHE-107.933.850",
+            "isRegistered": True,
+            "legalSeat": "Zürich",
+            "contactPerson": "Anna Muster",
+            "preferredLanguage": "de",
+            "address": {"street": "Bahnhofstrasse", "streetnumber": "1", "zip": "8001",
+                        "city": "Zürich"},
+        },
+        "claim": {
+            "externalRef": "BENCH-%06d-1" % index,
+            "amount": 10000 + index % 97 * 100,  # Rappen
+            "reason": "Rechnung %d" % index,
+            "interestDateFrom": "2024-03-01",
+            "interestRate": "5",
+            "collocationClass": "3",
+        },
+    }
+
+
+def open_sandbox_cases(sandbox, count):
+    """Open ``count`` cases in the sandbox (in-process, no latency): their ids."""
+    from odoo.addons.l10n_ch_tilbago.tilbago import sandbox as sandbox_module
+
+    key_hash = sandbox_module._hash_key(API_KEY)
+    return [
+        sandbox.api_create_case(key_hash, case_body(i), {})["caseId"] for i in range(count)
+    ]
+
+
+def create_odoo_cases(env, tilbago_ids):
+    partners = env["res.partner"].create(
+        [{"name": "Bench Debtor %d AG" % i, "is_company": True}
+         for i in range((len(tilbago_ids) + 49) // 50)]
+    )
+    Case = env["tilbago.case"].with_context(tracking_disable=True, mail_create_nolog=True)
+    cases = Case.browse()
+    chunk = 1000
+    for start in range(0, len(tilbago_ids), chunk):
+        cases |= Case.create(
+            [
+                {
+                    "partner_id": partners[i // 50].id,
+                    "tilbago_id": tilbago_ids[i],
+                    "state": "submitted",
+                    "tilbago_status_code": "SBX-100",
+                    "date_sent": "2026-01-05 10:00:00",
+                    "request_payload": json.dumps(case_body(i)),
+                    "claim_ids": [(0, 0, {"is_main": True, "amount": 100.0 + i % 97,
+                                          "reason": "Rechnung %d" % i})],
+                }
+                for i in range(start, min(start + chunk, len(tilbago_ids)))
+            ]
+        )
+        env.flush_all()
+        env.invalidate_all()
+    return cases
+
+
+def timed_sync(env, batch_size):
+    """One cron run, all its batches; returns (cases done, seconds, queries)."""
+    cron = env.ref("l10n_ch_tilbago.ir_cron_tilbago_case_refresh")
+    Case = env["tilbago.case"]
+    cr = env.cr
+    done_total = 0
+    queries0 = cr.sql_log_count
+    start = time.perf_counter()
+    while True:
+        cron_p, progress = cron._add_progress()
+        done, _errors = Case.with_context(
+            ir_cron_progress_id=progress.id
+        )._cron_refresh_status(batch_size=batch_size)
+        env.flush_all()
+        remaining = progress.remaining
+        env.invalidate_all()  # as after the commit between two batches
+        done_total += done
+        if not done or not remaining:
+            break
+    seconds = time.perf_counter() - start
+    return done_total, seconds, cr.sql_log_count - queries0
+
+
+def bench(env, count, latency_ms, batch_size, storage):
+    from odoo.addons.l10n_ch_tilbago.tilbago.sandbox import Sandbox
+
+    sandbox = Sandbox(port=0, api_key=API_KEY, step_seconds=0, balance=None).start()
+    try:
+        t0 = time.perf_counter()
+        ids = open_sandbox_cases(sandbox, count)
+        company = env.company
+        company.write({
+            "tilbago_base_url": sandbox.url,
+            "tilbago_api_key": API_KEY,
+            "tilbago_storage_path": storage or False,
+        })
+        cases = create_odoo_cases(env, ids)
+        print("  (setup of %d cases: %.1f s)" % (count, time.perf_counter() - t0), flush=True)
+        for case_id in ids:  # 002 (review) -> SBX-100 (as in Odoo) -> SBX-200
+            sandbox.advance(case_id)
+            sandbox.advance(case_id)
+        sandbox.latency_ms = latency_ms
+        results = []
+        done, seconds, queries = timed_sync(env, batch_size)
+        assert done == count, (done, count)
+        moved = env["tilbago.case"].search_count(
+            [("id", "in", cases.ids), ("state", "=", "payment_order")])
+        assert moved == count, (moved, count)
+        results.append(("every case moved", done, seconds, queries))
+        # nothing moved since: the typical hourly run (last_sync put back an hour)
+        env.cr.execute("UPDATE tilbago_case SET last_sync = NULL WHERE id = ANY(%s)",
+                       [cases.ids])
+        env.invalidate_all()
+        done, seconds, queries = timed_sync(env, batch_size)
+        assert done == count, (done, count)
+        results.append(("nothing moved", done, seconds, queries))
+        return results
+    finally:
+        sandbox.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--addons-path", required=True)
+    parser.add_argument("--db_host", default=None)
+    parser.add_argument("-n", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--latency-ms", type=int, default=5)
+    parser.add_argument("--batch-size", type=int, default=100,
+                        help="cases per cron batch (the cron's default: 100)")
+    parser.add_argument("--storage", default=None,
+                        help="absolute folder: also mirror every case there")
+    args = parser.parse_args()
+
+    import odoo
+    from odoo import api
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    options = ["--addons-path=%s" % args.addons_path]
+    if args.db_host:
+        options.append("--db_host=%s" % args.db_host)
+    config.parse_config(options)
+    config["log_level"] = "warn"
+    import logging
+    logging.getLogger("odoo").setLevel(logging.WARNING)
+
+    registry = Registry(args.database)
+    print("sandbox latency %d ms, batches of %d, storage %s"
+          % (args.latency_ms, args.batch_size, args.storage or "off"))
+    print("%7s  %-18s %9s %13s %8s" % ("N", "run", "cases/s", "queries/case", "seconds"))
+    for count in args.n:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+            try:
+                for label, done, seconds, queries in bench(
+                        env, count, args.latency_ms, args.batch_size, args.storage):
+                    print("%7d  %-18s %9.1f %13.2f %8.1f"
+                          % (count, label, done / seconds, queries / done, seconds), flush=True)
+            finally:
+                cr.rollback()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(HERE))
+    sys.exit(main())
