@@ -8,11 +8,8 @@
     "category": "Accounting/Localizations",
     "website": "https://github.com/OCA/l10n-switzerland",
     "author": "l10n_ch_tilbago contributors, Odoo Community Association (OCA)",
-    "maintainers": [],
     "license": "AGPL-3",
     "development_status": "Alpha",
-    "application": False,
-    "installable": True,
     "depends": ["account", "mail"],
     "external_dependencies": {
         "python": ["requests", "python-stdnum", "phonenumbers"],
