@@ -39,6 +39,9 @@
         "demo/account_move_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "l10n_ch_tilbago/static/src/**/*",
+        ],
         "web.assets_tests": [
             "l10n_ch_tilbago/static/tests/tours/**/*",
         ],
