@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tilbago import client as tilbago_client
+from ..tilbago import swiss as tilbago_swiss
 from ..tilbago import validation as tilbago_validation
 from ..tilbago.i18n import render as tilbago_render
 
@@ -87,7 +88,7 @@ class ResCompany(models.Model):
         "agreed (CO 104).",
     )
     tilbago_collocation_class = fields.Selection(
-        [("1", "1"), ("2", "2"), ("3", "3")],
+        tilbago_swiss.COLLOCATION_SELECTION,
         string="Default Collocation Class",
         default="3",
         help="SchKG 219: an invoice for goods or services is class 3.",

@@ -25,6 +25,7 @@ from ..tilbago import documents as tilbago_documents
 from ..tilbago import exceptions as tilbago_exceptions
 from ..tilbago import status as tilbago_status
 from ..tilbago import storage as tilbago_storage
+from ..tilbago import swiss as tilbago_swiss
 
 _logger = logging.getLogger(__name__)
 
@@ -56,11 +57,8 @@ FOLLOWED_STATES = (
 #: states of a case whose prosecution is over: a new request may be started
 FINISHED_STATES = ("closed", "certificate_of_loss")
 
-COLLOCATION_SELECTION = [
-    ("1", "1 - Wages, pension fund"),
-    ("2", "2 - Social insurance"),
-    ("3", "3 - Every other claim"),
-]
+#: defined once in the plain layer, shared by the case, the wizard and the settings
+COLLOCATION_SELECTION = tilbago_swiss.COLLOCATION_SELECTION
 
 ERROR_KINDS = [
     ("invalid", "Invalid data"),

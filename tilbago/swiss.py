@@ -47,10 +47,11 @@ PAYMENT_ORDER_FEES = (
     (None, Decimal("400")),
 )
 
-CollocationClass = namedtuple("CollocationClass", "code fr en")
+CollocationClass = namedtuple("CollocationClass", "code fr en short")
 
 #: Collocation classes of SchKG 219 al. 4, asked for every claim. ``fr`` is the wording of
-#: the Crésus manual (seed 000), ``en`` its English (translatable) rendering.
+#: the Crésus manual (seed 000), ``en`` its English (translatable) rendering, ``short`` the
+#: few words of a selection list.
 COLLOCATION_CLASSES = {
     "1": CollocationClass(
         "1",
@@ -60,6 +61,7 @@ COLLOCATION_CLASSES = {
             "wages of the six months before the bankruptcy was opened, or occupational "
             "pension (LPP/BVG) contributions"
         ),
+        _("Wages, pension fund"),
     ),
     "2": CollocationClass(
         "2",
@@ -70,13 +72,21 @@ COLLOCATION_CLASSES = {
             "social insurance contributions (AVS/AI/APG/AC), family allowance funds, "
             "accident insurance, health insurance costs or certain tax claims"
         ),
+        _("Social insurance"),
     ),
     "3": CollocationClass(
         "3",
         "pour toutes les autres créances",
         _("every other claim (an invoice for goods or services is class 3)"),
+        _("Every other claim"),
     ),
 }
+
+#: The one (code, label) list of the collocation class, for every selection field of the
+#: Odoo layer: "3 - Every other claim".
+COLLOCATION_SELECTION = [
+    (code, "%s - %s" % (code, entry.short)) for code, entry in sorted(COLLOCATION_CLASSES.items())
+]
 
 #: Federal public holidays valid in every canton, as (month, day) (Cst. 110 al. 3).
 FEDERAL_HOLIDAYS = ((8, 1),)

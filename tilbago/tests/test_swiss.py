@@ -253,6 +253,17 @@ def test_collocation_classes_keep_the_seed_wording():
         assert cls.en and cls.en != cls.fr
 
 
+def test_collocation_selection_is_built_from_the_classes():
+    from tilbago.swiss import COLLOCATION_SELECTION
+
+    assert COLLOCATION_SELECTION == [
+        ("1", "1 - Wages, pension fund"),
+        ("2", "2 - Social insurance"),
+        ("3", "3 - Every other claim"),
+    ]
+    assert [code for code, _label in COLLOCATION_SELECTION] == list(COLLOCATION_CLASSES)
+
+
 def test_max_claims():
     assert MAX_CLAIMS == 10
 
