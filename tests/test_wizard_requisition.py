@@ -50,7 +50,8 @@ class TestRequisitionWizard(TilbagoCaseCommon):
         debtor_ref = wizard.debtor_external_ref
         self.assertTrue(debtor_ref)
 
-        # step 3: confirmation, the summary of seed 000
+        # step 3: confirmation, the summary of seed 000, dates in the user's format
+        self.env.ref("base.lang_en").date_format = "%d.%m.%Y"
         wizard.action_next()
         self.assertEqual(wizard.step, "confirm")
         self.assertFalse(wizard.has_problems, wizard.problems)
@@ -58,15 +59,16 @@ class TestRequisitionWizard(TilbagoCaseCommon):
         for expected in (
             "Claim amount: CHF 12'565.60",
             "Claim reason: Facture 5875",
-            "Due date: 2020-12-19",
+            "Due date: 19.12.2020",
             "Interest rate: 4%",
-            "Collocation class: 3",
+            "Interest from: 20.12.2020",
+            "Collocation class: 3 - Every other claim",
             "Based on a certificate of loss: no",
             "Debtor reference: %s" % debtor_ref,
             "Company: Epsitec SA",
             "Street and number: Chemin du Fontenay 6",
             "Postcode, city: 1400 Yverdon-les-Bains",
-            "Debtor language: fr",
+            "Debtor language: French",
             "Phone number 1: 0848 27 37 87",
             "E-mail: info@cresus.ch",
             "Business identification number (UID): CHE-107.933.850",
@@ -334,7 +336,11 @@ class TestRequisitionWizard(TilbagoCaseCommon):
     def test_reminder_warning_is_not_a_block(self):
         invoice = self._invoice(self.epsitec, 300.0, date(2024, 1, 31))
         wizard = self._start(invoice)
-        self.assertIn("third reminder", wizard.warning)
+        self.assertIn(
+            "Invoice %s has not been through the third reminder and the litigation delay."
+            % invoice.name,
+            wizard.warning,
+        )
         invoice2 = self._invoice(self.epsitec, 300.0, date(2024, 1, 31))
         invoice2.write(
             {
@@ -390,3 +396,53 @@ class TestRequisitionWizard(TilbagoCaseCommon):
         # a billing user cannot delete a case tilbago knows
         with self.assertRaises(AccessError):
             case.unlink()
+
+    # -- what the clerk sees ---------------------------------------------------------
+    def test_collocation_class_labels_are_the_same_everywhere(self):
+        expected = [
+            ("1", "1 - Wages, pension fund"),
+            ("2", "2 - Social insurance"),
+            ("3", "3 - Every other claim"),
+        ]
+        for model in (
+            "res.company",
+            "res.config.settings",
+            "tilbago.requisition.wizard",
+            "tilbago.requisition.claim",
+            "tilbago.case.claim",
+        ):
+            fname = (
+                "tilbago_collocation_class"
+                if model in ("res.company", "res.config.settings")
+                else "collocation_class"
+            )
+            field = self.env[model]._fields[fname]
+            self.assertEqual(field._description_selection(self.env), expected, model)
+
+    def test_agreed_rate_keeps_its_decimals(self):
+        """Rates are shown trimmed (widget tilbago_rate) but stored with 5 decimals."""
+        invoice = self._invoice(self.epsitec, 800.0, date(2024, 1, 31))
+        wizard = self._start(invoice)
+        wizard.interest_rate = 4.125
+        wizard.action_next()
+        wizard.action_next()
+        self.assertIn("Interest rate: 4.125%", wizard.summary.splitlines())
+        self.company.tilbago_interest_rate = 4.125
+        self.assertEqual(self.company.tilbago_interest_rate, 4.125)
+        for view in (
+            "l10n_ch_tilbago.tilbago_requisition_wizard_view_form",
+            "l10n_ch_tilbago.res_config_settings_view_form",
+        ):
+            arch = self.env.ref(view).arch
+            self.assertIn('widget="tilbago_rate"', arch, view)
+
+    def test_refusals_name_the_invoice(self):
+        draft = self._invoice(self.epsitec, 100.0, date(2024, 1, 31), post=False)
+        with self.assertRaisesRegex(UserError, "- Draft Invoice is not posted"):
+            self._start(draft)
+        paid = self._invoice(self.epsitec, 100.0, date(2024, 1, 31), name="5990")
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=paid.ids
+        ).create({})._create_payments()
+        with self.assertRaisesRegex(UserError, "Invoice 5990 is already paid"):
+            self._start(paid)

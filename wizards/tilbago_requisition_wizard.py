@@ -14,6 +14,7 @@ from decimal import Decimal
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_repr
+from odoo.tools.misc import format_date
 
 from ..models.tilbago_case import COLLOCATION_SELECTION, FINISHED_STATES
 from ..tilbago import address as tilbago_address
@@ -433,7 +434,14 @@ class TilbagoRequisitionWizard(models.TransientModel):
             return "%s%%" % (format(value.normalize(), "f") if isinstance(value, Decimal) else value)
 
         def day(value):
-            return value.isoformat() if value else "-"
+            # the user's date format, as everywhere else on the screen
+            return format_date(self.env, value) if value else "-"
+
+        classes = dict(self._fields["collocation_class"]._description_selection(self.env))
+        languages = dict(self._fields["debtor_language"]._description_selection(self.env))
+
+        def cls_label(code):
+            return classes.get(code, code) if code else "-"
 
         lines = [
             _("Claim amount: %(amount)s", amount=chf(self.amount and _dec(self.amount))),
@@ -441,7 +449,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
             _("Due date: %(date)s", date=day(self.due_date)),
             _("Interest rate: %(rate)s", rate=rate(_rate(self.interest_rate))),
             _("Interest from: %(date)s", date=day(self.interest_from)),
-            _("Collocation class: %(cls)s", cls=self.collocation_class or "-"),
+            _("Collocation class: %(cls)s", cls=cls_label(self.collocation_class)),
             _(
                 "Based on a certificate of loss: %(answer)s",
                 answer=yes if self.certificate_of_loss else no,
@@ -457,7 +465,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
                     reason=line.reason or "-",
                     rate=rate(_rate(line.interest_rate)),
                     date=day(line.interest_from),
-                    cls=line.collocation_class or "-",
+                    cls=cls_label(line.collocation_class),
                 )
             )
         lines += [
@@ -492,7 +500,12 @@ class TilbagoRequisitionWizard(models.TransientModel):
             )
         )
         lines.append("")
-        lines.append(_("Debtor language: %(lang)s", lang=self.debtor_language or "-"))
+        lines.append(
+            _(
+                "Debtor language: %(lang)s",
+                lang=languages.get(self.debtor_language, self.debtor_language or "-"),
+            )
+        )
         for number, phone in enumerate(
             (self.debtor_phone1, self.debtor_phone2, self.debtor_phone3), start=1
         ):
@@ -537,19 +550,20 @@ class TilbagoRequisitionWizard(models.TransientModel):
         today = fields.Date.context_today(self)
         errors, warnings = [], []
         for invoice in invoices:
-            name = invoice.name or invoice.display_name
+            # a draft has no number yet ("/"): its display name says "Draft Invoice (* 12)"
+            name = invoice.name if invoice.name not in (False, "/") else invoice.display_name
             if invoice.move_type == "out_refund":
                 errors.append(
                     _(
-                        "%(invoice)s is a credit note: a credit note is money you owe, it "
-                        "cannot be prosecuted.",
+                        "Credit note %(invoice)s is money you owe the customer: a credit "
+                        "note cannot be prosecuted.",
                         invoice=name,
                     )
                 )
                 continue
             if invoice.move_type != "out_invoice":
                 errors.append(
-                    _("%(invoice)s is not a customer invoice.", invoice=name)
+                    _("Entry %(invoice)s is not a customer invoice.", invoice=name)
                 )
                 continue
             if invoice.state != "posted":
@@ -558,7 +572,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
             if invoice.currency_id.name != "CHF":
                 errors.append(
                     _(
-                        "%(invoice)s is in %(currency)s: a request for prosecution is in "
+                        "Invoice %(invoice)s is in %(currency)s: a request for prosecution is in "
                         "Swiss francs (CHF) only. Convert the claim and start the request "
                         "from a CHF invoice, or file it in tilbago directly.",
                         invoice=name,
@@ -569,14 +583,18 @@ class TilbagoRequisitionWizard(models.TransientModel):
             if invoice.payment_state in ("paid", "in_payment", "reversed") or (
                 invoice.currency_id.is_zero(invoice.amount_residual)
             ):
-                errors.append(_("%(invoice)s is already paid.", invoice=name))
+                errors.append(_("Invoice %(invoice)s is already paid.", invoice=name))
                 continue
             if not invoice.invoice_date_due or invoice.invoice_date_due >= today:
                 errors.append(
                     _(
-                        "%(invoice)s is not overdue (due on %(date)s).",
+                        "Invoice %(invoice)s is not overdue (due on %(date)s).",
                         invoice=name,
-                        date=invoice.invoice_date_due or "-",
+                        date=(
+                            format_date(self.env, invoice.invoice_date_due)
+                            if invoice.invoice_date_due
+                            else "-"
+                        ),
                     )
                 )
                 continue
@@ -586,18 +604,19 @@ class TilbagoRequisitionWizard(models.TransientModel):
                 if not third:
                     warnings.append(
                         _(
-                            "%(invoice)s has not been through the third reminder.",
+                            "Invoice %(invoice)s has not been through the third reminder "
+                            "and the litigation delay.",
                             invoice=name,
                         )
                     )
                 elif fields.Date.add(third, days=delay) > today:
                     warnings.append(
                         _(
-                            "%(invoice)s: the litigation delay of %(days)s days after the "
-                            "third reminder (%(date)s) is not over.",
+                            "Invoice %(invoice)s: the litigation delay of %(days)s days "
+                            "after the third reminder (%(date)s) is not over.",
                             invoice=name,
                             days=delay,
-                            date=third,
+                            date=format_date(self.env, third),
                         )
                     )
         if errors:
