@@ -7,6 +7,16 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
+/** A run() that fails unless the selection field shows ``label`` (options are hidden). */
+function selected(label) {
+    return function () {
+        const text = this.anchor.selectedOptions[0]?.textContent.trim();
+        if (text !== label) {
+            throw new Error(`The selection shows "${text}", expected "${label}"`);
+        }
+    };
+}
+
 function screen(name) {
     return () => console.log(`tilbago_screen: ${name}`);
 }
@@ -37,6 +47,19 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_requisition", {
         {
             content: "The claim amount is the open amount",
             trigger: `${MODAL} .o_field_widget[name=amount] input:value(/12.?565\\.60/)`,
+        },
+        {
+            content: "The interest rate reads 5.00, not 5.00000",
+            trigger: `${MODAL} .o_field_widget[name=interest_rate] input:value(/^5\\.00$/)`,
+        },
+        {
+            content: "The collocation class is named as in the settings",
+            trigger: `${MODAL} .o_field_widget[name=collocation_class] select`,
+            run: selected("3 - Every other claim"),
+        },
+        {
+            content: "The claim step is complete",
+            trigger: `${MODAL} .o_field_widget[name=reason] input:value(Facture 5875)`,
             run: screen("wizard_claim"),
         },
         {
@@ -79,6 +102,10 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_requisition", {
         {
             content: "The summary names the debtor and the reason",
             trigger: `${MODAL} .o_field_widget[name=summary]:contains(Epsitec SA):contains(Facture 5875)`,
+        },
+        {
+            content: "The summary shows dates in the user's format and the language by name",
+            trigger: `${MODAL} .o_field_widget[name=summary]:contains("Due date: 12/19/2020"):contains("Debtor language: French")`,
         },
         {
             content: "Nothing blocks the request, Send is hidden until confirmed",
@@ -170,6 +197,30 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_reminders", {
             run: screen("litigation"),
         },
         {
+            content: "Select the invoice of Epsitec SA",
+            trigger: ".o_list_view .o_data_row:contains(5875) .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Start the debt enforcement from the list",
+            trigger: ".o_list_view .o_control_panel_actions button[name=action_tilbago_requisition], .o_control_panel button[name=action_tilbago_requisition]",
+            run: "click",
+        },
+        {
+            content: "The request for prosecution opens on the selected invoice",
+            trigger: `${MODAL} .o_field_widget[name=reason] input:value(Facture 5875)`,
+            run: screen("litigation_requisition"),
+        },
+        {
+            content: "Close the request without sending it",
+            trigger: ".modal-footer button.btn-secondary:contains(Cancel)",
+            run: "click",
+        },
+        {
+            content: "The request is closed, back on the list",
+            trigger: "body:not(:has(.modal))",
+        },
+        {
             content: "Open the invoice",
             trigger: ".o_list_view .o_data_row:contains(5875) .o_data_cell[name=name]",
             run: "click",
@@ -197,6 +248,15 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_settings", {
             content: "The block shows the URL in use",
             trigger: "#tilbago_connection .o_field_widget[name=tilbago_effective_url]:contains(127.0.0.1)",
             run: screen("settings"),
+        },
+        {
+            content: "The default interest rate reads 5.00, not 5.00000",
+            trigger: ".o_field_widget[name=tilbago_interest_rate] input:value(/^5\\.00$/)",
+        },
+        {
+            content: "The default collocation class is named as in the wizard",
+            trigger: ".o_field_widget[name=tilbago_collocation_class] select",
+            run: selected("3 - Every other claim"),
         },
         {
             content: "Test the connection",
