@@ -6,3 +6,4 @@ from . import test_wizard_requisition
 from . import test_reminder
 from . import test_tour
 from . import test_case_documents
+from . import test_i18n

@@ -1,0 +1,123 @@
+"""The French (Swiss) translation reaches the user: plain-layer problems and field labels.
+
+The plain layer (``tilbago/validation.py``) only marks its English strings; the Odoo layer
+renders each :class:`Problem` through ``env._`` (``tilbago.case._tilbago_translate_problem``).
+These tests prove that, for a user working in fr_CH, both those messages and the field
+labels of the views come out of ``i18n/fr.po`` in French, placeholders filled in.
+"""
+
+import datetime
+from decimal import Decimal
+
+from odoo.tests import TransactionCase, tagged
+
+from ..tilbago import validation
+from ..tilbago.payload import Address, Case, Claim, Debtor
+
+
+@tagged("post_install", "-at_install")
+class TestI18n(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_CH")
+        cls.env["ir.module.module"]._load_module_terms(["l10n_ch_tilbago"], ["fr_CH"])
+
+    def _case_with_problems(self):
+        """The seed's Epsitec request with a UID whose check digit is wrong and a
+        further claim of CHF 0.00: two problems, one of them with a numbered label."""
+        return Case(
+            external_ref="INV-2020-5875",
+            certificate_of_loss=False,
+            debtor=Debtor(
+                external_ref="EB35CF7A",
+                company="Epsitec SA",
+                company_uid="CHE-100.155.213",
+                legal_seat="Yverdon-les-Bains",
+                contact_person="Pierre Arnaud",
+                is_registered=True,
+                preferred_language="fr",
+                email="info@cresus.ch",
+                address=Address(
+                    street="Chemin du Fontenay",
+                    streetnumber="6",
+                    zip="1400",
+                    city="Yverdon-les-Bains",
+                ),
+            ),
+            claim=Claim(
+                external_ref="5875",
+                amount=Decimal("12565.60"),
+                reason="Facture 5875",
+                interest_date_from=datetime.date(2020, 12, 20),
+                interest_rate=Decimal("4"),
+                collocation_class="3",
+            ),
+            subsidiary_claims=[
+                Claim(
+                    external_ref="5875-F",
+                    amount=Decimal("0"),
+                    reason="Frais de rappel",
+                    interest_date_from=datetime.date(2020, 12, 20),
+                    interest_rate=Decimal("0"),
+                    collocation_class="3",
+                )
+            ],
+        )
+
+    def _rendered(self, lang):
+        problems = validation.validate_case(self._case_with_problems())
+        by_field = {problem.field: problem for problem in problems}
+        self.assertEqual(
+            set(by_field), {"debtor.companyUid", "subsidiaryClaims[0].amount"}, problems
+        )
+        case_model = self.env["tilbago.case"].with_context(lang=lang)
+        return {
+            field: case_model._tilbago_translate_problem(problem)
+            for field, problem in by_field.items()
+        }
+
+    def test_plain_layer_problem_rendered_in_french(self):
+        french = self._rendered("fr_CH")
+        self.assertEqual(
+            french["debtor.companyUid"],
+            "IDE du débiteur «CHE-100.155.213» : le chiffre de contrôle est faux. "
+            "Copiez le numéro depuis le registre IDE (uid.admin.ch).",
+        )
+        # the label is itself a template: "Further claim %(number)s amount (CHF)"
+        self.assertIn(
+            "Montant de l'autre créance 1 (CHF)", french["subsidiaryClaims[0].amount"]
+        )
+        self.assertIn("doit être supérieur à CHF 0.00", french["subsidiaryClaims[0].amount"])
+        # the same problems for an English user stay English
+        english = self._rendered("en_US")
+        self.assertEqual(
+            english["debtor.companyUid"],
+            'Debtor UID (IDE) "CHE-100.155.213" has a wrong check digit: copy the number '
+            "from the UID register (uid.admin.ch).",
+        )
+
+    def test_field_labels_in_french(self):
+        fields_fr = self.env["tilbago.case"].with_context(lang="fr_CH").fields_get(
+            ["certificate_of_loss", "state"], ["string", "selection"]
+        )
+        self.assertEqual(
+            fields_fr["certificate_of_loss"]["string"], "Basé sur un acte de défaut de biens"
+        )
+        self.assertEqual(
+            dict(fields_fr["state"]["selection"])["payment_order"], "Commandement de payer"
+        )
+        wizard_fr = self.env["tilbago.requisition.wizard"].with_context(
+            lang="fr_CH"
+        ).fields_get(["confirmed", "reason"], ["string"])
+        self.assertEqual(
+            wizard_fr["confirmed"]["string"],
+            "Les données suivantes sont correctes, envoyer la réquisition de poursuite",
+        )
+        self.assertEqual(wizard_fr["reason"]["string"], "Motif de la créance")
+        fields_en = self.env["tilbago.case"].with_context(lang="en_US").fields_get(
+            ["certificate_of_loss"], ["string"]
+        )
+        self.assertEqual(
+            fields_en["certificate_of_loss"]["string"], "Based on a Certificate of Loss"
+        )
