@@ -289,6 +289,9 @@ def normalize_uid(value, label=LABEL_UID):
     if not isinstance(value, str):
         raise FieldValueError(UID_FORMAT, label, value=_shown(value))
     text = _UID_SUFFIX.sub("", value.strip())
+    # the prefix is part of the number: python-stdnum 2.x would add a missing one itself
+    if not re.sub(r"[\s.\-]", "", text).upper().startswith("CHE"):
+        raise FieldValueError(UID_FORMAT, label, value=value)
     try:
         return stdnum_uid.format(stdnum_uid.validate(text))
     except InvalidChecksum:
