@@ -50,6 +50,41 @@ class _CaseMixin:
 
 @tagged("post_install", "-at_install")
 class TestCaseDocuments(_CaseMixin, TilbagoCaseCommon):
+    def test_documents_chosen_in_the_wizard_go_with_the_case(self):
+        invoice = self._invoice(self.epsitec, 880.0, date(2024, 2, 29))
+        contract = self.env["ir.attachment"].create(
+            {"name": "Contrat.pdf", "raw": b"%PDF contract", "res_model": "account.move",
+             "res_id": invoice.id}
+        )
+        elsewhere = self.env["ir.attachment"].create(
+            {"name": "Other.pdf", "raw": b"%PDF other", "res_model": "res.partner",
+             "res_id": self.epsitec.id}
+        )
+        wizard = self._start(invoice, user=self.billing_user)
+        # only the invoices' files are offered
+        self.assertIn(contract, wizard.available_attachment_ids)
+        self.assertNotIn(elsewhere, wizard.available_attachment_ids)
+        wizard.attachment_ids = contract
+        case, action = self._send(wizard)
+        self.assertEqual(action["params"]["type"], "success", case.last_error)
+        document = case.document_ids.filtered(lambda d: d.attachment_id == contract)
+        self.assertEqual(document.state, "sent")
+        self.assertEqual(document.invoice_id, invoice)
+        self.assertIn("Contrat.pdf", [a["filename"] for a in self._received(case)])
+
+    def test_empty_document_chosen_in_the_wizard_refused_before_saving(self):
+        invoice = self._invoice(self.epsitec, 880.0, date(2024, 2, 29))
+        empty = self.env["ir.attachment"].create(
+            {"name": "Vide.pdf", "raw": b"", "res_model": "account.move", "res_id": invoice.id}
+        )
+        wizard = self._start(invoice)
+        wizard.attachment_ids = empty
+        cases_before = self.env["tilbago.case"].search_count([])
+        with self.assertRaisesRegex(UserError, "Vide.pdf"):
+            self._send(wizard)
+        self.assertEqual(self.env["tilbago.case"].search_count([]), cases_before)
+        self.assertEqual(self.sandbox.cases(), [])
+
     def test_pick_case_and_invoice_files(self):
         invoice, case = self._sent_case()
         on_invoice = self.env["ir.attachment"].create(

@@ -126,6 +126,26 @@ class TilbagoRequisitionWizard(models.TransientModel):
     invoice_ids = fields.Many2many("account.move", string="Invoices")
     partner_id = fields.Many2one("res.partner", string="Debtor", required=True)
     warning = fields.Text(readonly=True)
+    available_attachment_ids = fields.Many2many(
+        "ir.attachment", compute="_compute_available_attachment_ids"
+    )
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "tilbago_requisition_wizard_attachment_rel",
+        string="Other Documents",
+        domain="[('id', 'in', available_attachment_ids)]",
+        help="Files attached to the invoices (a contract, delivery notes, a certificate "
+        "of loss…) sent to tilbago with the request. The invoice PDF is sent anyway when "
+        "the company setting 'Attach Invoice PDF' is on.",
+    )
+
+    @api.depends("invoice_ids", "claim_line_ids.invoice_id")
+    def _compute_available_attachment_ids(self):
+        for wizard in self:
+            invoices = wizard.invoice_ids | wizard.claim_line_ids.invoice_id
+            wizard.available_attachment_ids = self.env["ir.attachment"].search(
+                [("res_model", "=", "account.move"), ("res_id", "in", invoices.ids)]
+            ) if invoices else False
 
     # -- step 1: the claim ------------------------------------------------------------
     main_invoice_id = fields.Many2one("account.move", string="Invoice")
@@ -1086,6 +1106,34 @@ class TilbagoRequisitionWizard(models.TransientModel):
             )
         return bool(vals)
 
+    def _tilbago_check_documents(self):
+        """Refuse, before anything is saved, a chosen file tilbago would not take."""
+        problems = [
+            reason
+            for attachment in self.attachment_ids
+            for reason in self.env["tilbago.case.document"]._tilbago_check_file(
+                attachment.name, attachment.file_size
+            )
+        ]
+        if problems:
+            raise UserError("\n".join(problems))
+
+    def _tilbago_add_documents(self, case):
+        """Keep the chosen files as documents of the case: they go out with the case."""
+        attachments = self.attachment_ids - case.document_ids.attachment_id
+        self.env["tilbago.case.document"].create(
+            [
+                {
+                    "case_id": case.id,
+                    "attachment_id": attachment.id,
+                    "invoice_id": attachment.res_id
+                    if attachment.res_model == "account.move"
+                    else False,
+                }
+                for attachment in attachments
+            ]
+        )
+
     def action_send(self):
         """Save the case (stable external reference), then send it. Last step only."""
         self.ensure_one()
@@ -1112,6 +1160,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
             invoices = self.invoice_ids | self.claim_line_ids.invoice_id
             if invoices:
                 self._tilbago_check_invoices(invoices)
+        self._tilbago_check_documents()
         vals = self._tilbago_case_vals()
         if case:
             case.write(vals)
@@ -1127,6 +1176,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
                 "state": "draft",
             }
         )
+        self._tilbago_add_documents(case)
         if self.write_back:
             self._tilbago_write_back()
         case.message_post(
