@@ -6,13 +6,12 @@ These tests prove that, for a user working in fr_CH, both those messages and the
 labels of the views come out of ``i18n/fr.po`` in French, placeholders filled in.
 """
 
-import datetime
+import dataclasses
 from decimal import Decimal
 
 from odoo.tests import TransactionCase, tagged
 
-from ..tilbago import validation
-from ..tilbago.payload import Address, Case, Claim, Debtor
+from ..tilbago import examples, validation
 
 
 @tagged("post_install", "-at_install")
@@ -26,44 +25,15 @@ class TestI18n(TransactionCase):
     def _case_with_problems(self):
         """The seed's Epsitec request with a UID whose check digit is wrong and a
         further claim of CHF 0.00: two problems, one of them with a numbered label."""
-        return Case(
-            external_ref="INV-2020-5875",
-            certificate_of_loss=False,
-            debtor=Debtor(
-                external_ref="EB35CF7A",
-                company="Epsitec SA",
-                company_uid="CHE-100.155.213",
-                legal_seat="Yverdon-les-Bains",
-                contact_person="Pierre Arnaud",
-                is_registered=True,
-                preferred_language="fr",
-                email="info@cresus.ch",
-                address=Address(
-                    street="Chemin du Fontenay",
-                    streetnumber="6",
-                    zip="1400",
-                    city="Yverdon-les-Bains",
-                ),
-            ),
-            claim=Claim(
-                external_ref="5875",
-                amount=Decimal("12565.60"),
-                reason="Facture 5875",
-                interest_date_from=datetime.date(2020, 12, 20),
-                interest_rate=Decimal("4"),
-                collocation_class="3",
-            ),
-            subsidiary_claims=[
-                Claim(
-                    external_ref="5875-F",
-                    amount=Decimal("0"),
-                    reason="Frais de rappel",
-                    interest_date_from=datetime.date(2020, 12, 20),
-                    interest_rate=Decimal("0"),
-                    collocation_class="3",
-                )
-            ],
-        )
+        case = examples.epsitec_case()
+        case.debtor.company_uid = "CHE-100.155.213"
+        case.subsidiary_claims = [
+            dataclasses.replace(
+                case.claim, external_ref="5875-F", amount=Decimal("0"),
+                reason="Frais de rappel", interest_rate=Decimal("0"),
+            )
+        ]
+        return case
 
     def _rendered(self, lang):
         problems = validation.validate_case(self._case_with_problems())

@@ -5,77 +5,10 @@
 normalised form, so ``Case.from_wire(case.to_wire()) == case``.
 """
 
-import datetime
-from decimal import Decimal
-
 import pytest
 
-from tilbago.payload import Address, Case, Claim, Debtor
-
-
-def make_epsitec_case():
-    return Case(
-        external_ref="INV-2020-5875",
-        certificate_of_loss=False,
-        debtor=Debtor(
-            external_ref="EB35CF7A",
-            company="Epsitec SA",
-            company_uid="CHE-107.933.850",
-            legal_seat="Yverdon-les-Bains",
-            contact_person="Pierre Arnaud",
-            is_registered=True,
-            preferred_language="fr",
-            phone1="+41 848 273 787",
-            email="info@cresus.ch",
-            address=Address(
-                street="Chemin du Fontenay",
-                streetnumber="6",
-                zip="1400",
-                city="Yverdon-les-Bains",
-            ),
-        ),
-        claim=Claim(
-            external_ref="5875",
-            amount=Decimal("12565.60"),
-            reason="Facture 5875",
-            interest_date_from=datetime.date(2020, 12, 20),
-            interest_rate=Decimal("4"),
-            collocation_class="3",
-        ),
-    )
-
-
-def make_natural_case():
-    return Case(
-        external_ref="INV-2021-0042",
-        certificate_of_loss=False,
-        debtor=Debtor(
-            external_ref="P-1042",
-            name="Gwenaëlle",
-            surname="Jamois",
-            sex="F",
-            date_of_birth=datetime.date(1985, 3, 14),
-            nationality="CH",
-            preferred_language="de",
-            phone1="+41 79 123 45 67",
-            email="g.jamois@example.ch",
-            address=Address(
-                street="Seestrasse",
-                streetnumber="112a",
-                zip="8002",
-                city="Zürich",
-                pob="Postfach 45",
-            ),
-        ),
-        claim=Claim(
-            external_ref="0042",
-            amount=Decimal("1000.00"),
-            reason="Rechnung 0042",
-            interest_date_from=datetime.date(2021, 3, 1),
-            interest_rate=Decimal("5"),
-            collocation_class="3",
-        ),
-    )
+from tilbago.examples import epsitec_case as make_epsitec_case
+from tilbago.examples import natural_case as make_natural_case
 
 
 @pytest.fixture
