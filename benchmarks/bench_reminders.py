@@ -3,15 +3,23 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Benchmark of the reminder escalation (issue 4).
 
-Creates N overdue customer invoices in an Odoo database where l10n_ch_tilbago is
-installed, then times one escalation run exactly as the daily cron does it (batches of
-``CRON_BATCH_SIZE``), and prints invoices per second and SQL queries per invoice:
+Creates N overdue customer invoices in a scratch copy of an Odoo database where
+l10n_ch_tilbago is installed, then times one escalation run exactly as the daily cron does
+it: batches of ``CRON_BATCH_SIZE``, each committed before the next one starts (Odoo 18's
+cron runner commits after every call). It prints invoices per second and SQL queries per
+invoice:
 
 - run 1: every invoice reaches reminder 1 (e-mail queued with the invoice PDF, or the
   "to print" list for debtors without e-mail; chatter message);
 - run 2: invoices at reminder 3 whose delay has passed go to litigation (no e-mail).
 
-Everything is rolled back at the end: the database is left as it was.
+The scratch copy (``<DB>_bench_<pid>``, with its filestore) is dropped at the end: the
+database given is left as it was.
+
+Why commit: a single long transaction is not what the cron does, and it is slower per
+invoice the longer it runs (every ``with_context`` looks its environment up among those
+the transaction still holds, and e-mails keep theirs until commit), which made an earlier
+version of this script slow down with N.
 
     python3 benchmarks/bench_reminders.py -d DB --addons-path ADDONS -n 1000 10000
 
@@ -21,6 +29,7 @@ invoice is sent), so the run measures the reminders, not wkhtmltopdf.
 import argparse
 import base64
 import datetime
+import os
 import time
 
 MINI_PDF = base64.b64encode(
@@ -85,23 +94,23 @@ def create_invoices(env, count, with_email_ratio):
             ]
         )
         moves |= batch
-        env.flush_all()
+        env.cr.commit()
         env.invalidate_all()
     return moves
 
 
-def timed_run(env, today, batch_size):
-    """All batches of one cron run; returns (invoices, seconds, queries)."""
+def timed_run(env, batch_size):
+    """All batches of one cron run, each committed; returns (invoices, seconds, queries)."""
     Move = env["account.move"]
     cr = env.cr
     done_total = 0
     queries0 = cr.sql_log_count
     start = time.perf_counter()
     while True:
-        done, remaining = Move._tilbago_escalate_batch(today=today, limit=batch_size)
-        env.flush_all()
+        # the cron's own entry point (its "today" is the date of the run)
+        done, remaining = Move._cron_tilbago_reminders(batch_size=batch_size)
+        cr.commit()  # as the cron runner does after each call
         done_total += done
-        env.invalidate_all()  # as between two cron calls (new transaction)
         if not remaining:
             break
     seconds = time.perf_counter() - start
@@ -111,15 +120,15 @@ def timed_run(env, today, batch_size):
 def bench(env, count, with_email_ratio, batch_size):
     moves = create_invoices(env, count, with_email_ratio)
     today = datetime.date.today()
-    n1, s1, q1 = timed_run(env, today, batch_size)
+    n1, s1, q1 = timed_run(env, batch_size)
     assert n1 == count, (n1, count)
     # put them at reminder 3, long ago: the next run moves them to litigation
     moves.with_context(tilbago_escalation=True).write(
         {"tilbago_reminder_level": "3", "tilbago_reminder3_date": today - datetime.timedelta(days=100)}
     )
-    env.flush_all()
+    env.cr.commit()
     env.invalidate_all()
-    n2, s2, q2 = timed_run(env, today, batch_size)
+    n2, s2, q2 = timed_run(env, batch_size)
     assert n2 == count, (n2, count)
     return [("reminder 1 (e-mail/print, chatter)", n1, s1, q1), ("reminder 3 -> litigation", n2, s2, q2)]
 
@@ -147,20 +156,24 @@ def main():
     odoo.tools.config["log_level"] = "warn"
     from odoo.addons.l10n_ch_tilbago.models.account_move import CRON_BATCH_SIZE
 
+    from odoo.service import db as db_service
+
     batch_size = args.batch_size or CRON_BATCH_SIZE
-    registry = Registry(args.database)
-    print(f"batch size {batch_size}, {int(args.email_ratio * 100)} % of debtors with e-mail")
+    print(f"batch size {batch_size}, {int(args.email_ratio * 100)} % of debtors with e-mail, "
+          "committed per batch")
     print(f"{'N':>7}  {'run':<36} {'invoices/s':>10} {'queries/invoice':>16} {'seconds':>8}")
     for count in args.n:
-        with registry.cursor() as cr:
-            env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": False})
-            try:
+        scratch = f"{args.database}_bench_{os.getpid()}"
+        db_service.exp_duplicate_database(args.database, scratch)
+        try:
+            registry = Registry(scratch)
+            with registry.cursor() as cr:
+                env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": False})
                 for label, done, seconds, queries in bench(env, count, args.email_ratio, batch_size):
                     print(f"{count:>7}  {label:<36} {done / seconds:>10.1f} "
                           f"{queries / done:>16.1f} {seconds:>8.1f}", flush=True)
-            finally:
-                cr.rollback()
-
+        finally:
+            db_service.exp_drop(scratch)
 
 if __name__ == "__main__":
     main()

@@ -85,6 +85,12 @@ class ReminderCommon(AccountTestInvoicingCommon):
     def _run(self, today, limit=1000):
         return self.env["account.move"]._tilbago_escalate_batch(today=today, limit=limit)
 
+    def _commit_tracking(self):
+        """What a commit does to tracking: write the tracked changes as messages."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.env.invalidate_all()
+
     def _reminder_messages(self, move):
         return move.message_ids.filtered(lambda m: m.message_type == "comment")
 
@@ -153,6 +159,26 @@ class TestReminderEscalation(ReminderCommon):
         self.assertEqual(
             move.with_context(tilbago_today=D(2026, 3, 1)).tilbago_suggested_action,
             "Open a debt enforcement request",
+        )
+
+    def test_reminder_e_mail_keeps_accounting_and_level_tracking(self):
+        """Posting the reminder writes the invoice's portal token and main attachment
+        with the light-write context and no tracking of its own: the accounting lines
+        are left as they were, and the level change is still tracked in the chatter."""
+        move = self._invoice()
+        lines_before = move.line_ids.read(["account_id", "balance", "amount_residual"])
+        self._commit_tracking()  # the invoice was created in an earlier transaction
+        self.assertEqual(self._run(D(2026, 1, 11)), (1, 0))
+        self._commit_tracking()
+        self.assertTrue(move.access_token, "the e-mail links to the invoice in the portal")
+        self.assertEqual(move.message_main_attachment_id, self._reminder_messages(move).attachment_ids)
+        self.assertEqual(move.line_ids.read(["account_id", "balance", "amount_residual"]), lines_before)
+        trackings = move.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "tilbago_reminder_level"
+        )
+        self.assertEqual(len(trackings), 1)
+        self.assertEqual(
+            (trackings.old_value_char, trackings.new_value_char), ("None", "Reminder 1")
         )
 
     def test_suggested_action_and_days_overdue(self):
