@@ -208,7 +208,7 @@ class TilbagoCase(models.Model):
         help="The request body sent to tilbago (JSON). The API key travels in a header "
         "and is never stored here.",
     )
-    last_error = fields.Text(string="Last Error", readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False)
     error_kind = fields.Selection(ERROR_KINDS, readonly=True, copy=False)
     outcome_unknown = fields.Boolean(
         readonly=True,
@@ -338,7 +338,8 @@ class TilbagoCase(models.Model):
             try:
                 return render(self.env._)
             except (KeyError, TypeError, ValueError):
-                pass
+                # a translation whose placeholders do not match: the English text
+                _logger.warning("Untranslatable problem %r", problem, exc_info=True)
         return getattr(problem, "message", str(problem))
 
     @api.model
@@ -1047,9 +1048,9 @@ class TilbagoCaseClaim(models.Model):
     reason = fields.Char(required=True)
     due_date = fields.Date()
     interest_rate = fields.Float(string="Interest Rate (%)", digits=(7, 5))
-    interest_from = fields.Date(string="Interest From")
+    interest_from = fields.Date()
     collocation_class = fields.Selection(COLLOCATION_SELECTION, default="3")
-    invoice_id = fields.Many2one("account.move", string="Invoice", index=True)
+    invoice_id = fields.Many2one("account.move", index=True)
     kind = fields.Selection(
         [("invoice", "Invoice"), ("fee", "Reminder Fees"), ("other", "Other")],
         default="invoice",
@@ -1085,7 +1086,7 @@ class TilbagoCaseDocument(models.Model):
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     attachment_id = fields.Many2one("ir.attachment", required=True, ondelete="restrict")
     name = fields.Char(related="attachment_id.name")
-    invoice_id = fields.Many2one("account.move", string="Invoice")
+    invoice_id = fields.Many2one("account.move")
     tilbago_attachment_id = fields.Char(string="tilbago Attachment ID", readonly=True)
     state = fields.Selection(
         [("to_send", "To Send"), ("sent", "Sent"), ("error", "Error")],

@@ -24,7 +24,7 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
     _description = "Attach a Document to a Debt Enforcement Case"
 
     case_id = fields.Many2one(
-        "tilbago.case", string="Case", required=True, readonly=True, ondelete="cascade"
+        "tilbago.case", required=True, readonly=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="case_id.company_id")
     source = fields.Selection(

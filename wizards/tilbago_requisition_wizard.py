@@ -89,13 +89,12 @@ class TilbagoRequisitionClaim(models.TransientModel):
         default="other",
         required=True,
     )
-    invoice_id = fields.Many2one("account.move", string="Invoice")
+    invoice_id = fields.Many2one("account.move")
     amount = fields.Monetary(string="Amount (CHF)", required=True)
     reason = fields.Char(required=True)
     due_date = fields.Date()
     interest_rate = fields.Float(string="Interest Rate (%)", digits=(7, 5))
     interest_from = fields.Date(
-        string="Interest From",
         help="SchKG 67 al. 1 ch. 3: the request states the interest rate and the date it "
         "runs from; vague interest data gets the request refused.",
     )
@@ -158,7 +157,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
         help="By default the invoice number, in the debtor's language.",
     )
     due_date = fields.Date(
-        string="Due Date", help="The due date of the claim when the invoice was issued."
+        help="The due date of the claim when the invoice was issued."
     )
     interest_rate = fields.Float(
         string="Interest Rate (%)",
@@ -166,14 +165,12 @@ class TilbagoRequisitionWizard(models.TransientModel):
         help="Default interest: the agreed rate, else 5 % a year (CO 104).",
     )
     interest_from = fields.Date(
-        string="Interest From",
         help="The day default interest runs from, by default the day after the due date "
         "(CO 102, 104). SchKG 67 al. 1 ch. 3: the request must state the rate and this "
         "date, or the office refuses it.",
     )
     collocation_class = fields.Selection(
         COLLOCATION_SELECTION,
-        string="Collocation Class",
         default="3",
         help="SchKG 219 al. 4.\n"
         "1: wages of the six months before the bankruptcy was opened, or occupational "
@@ -254,7 +251,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
     debtor_phone3 = fields.Char(string="Phone 3")
     debtor_fax = fields.Char(string="Fax")
     debtor_email = fields.Char(string="E-mail")
-    debtor_language = fields.Selection(LANGUAGES, string="Debtor Language")
+    debtor_language = fields.Selection(LANGUAGES)
     debtor_prefill = fields.Text(
         help="The debtor values read from the partner (JSON), to write back only the "
         "corrections."
