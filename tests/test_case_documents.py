@@ -44,6 +44,12 @@ class _CaseMixin:
         )
         return wizard.action_attach()
 
+    def _file(self, record, name, raw, **values):
+        """A file attached to ``record``."""
+        return self.env["ir.attachment"].create(
+            {"name": name, "raw": raw, "res_model": record._name, "res_id": record.id, **values}
+        )
+
     def _received(self, case):
         return self.sandbox.case(case.tilbago_id)["attachments"]
 
@@ -52,14 +58,8 @@ class _CaseMixin:
 class TestCaseDocuments(_CaseMixin, TilbagoCaseCommon):
     def test_documents_chosen_in_the_wizard_go_with_the_case(self):
         invoice = self._invoice(self.epsitec, 880.0, date(2024, 2, 29))
-        contract = self.env["ir.attachment"].create(
-            {"name": "Contrat.pdf", "raw": b"%PDF contract", "res_model": "account.move",
-             "res_id": invoice.id}
-        )
-        elsewhere = self.env["ir.attachment"].create(
-            {"name": "Other.pdf", "raw": b"%PDF other", "res_model": "res.partner",
-             "res_id": self.epsitec.id}
-        )
+        contract = self._file(invoice, "Contrat.pdf", b"%PDF contract")
+        elsewhere = self._file(self.epsitec, "Other.pdf", b"%PDF other")
         wizard = self._start(invoice, user=self.billing_user)
         # only the invoices' files are offered
         self.assertIn(contract, wizard.available_attachment_ids)
@@ -74,9 +74,7 @@ class TestCaseDocuments(_CaseMixin, TilbagoCaseCommon):
 
     def test_empty_document_chosen_in_the_wizard_refused_before_saving(self):
         invoice = self._invoice(self.epsitec, 880.0, date(2024, 2, 29))
-        empty = self.env["ir.attachment"].create(
-            {"name": "Vide.pdf", "raw": b"", "res_model": "account.move", "res_id": invoice.id}
-        )
+        empty = self._file(invoice, "Vide.pdf", b"")
         wizard = self._start(invoice)
         wizard.attachment_ids = empty
         cases_before = self.env["tilbago.case"].search_count([])
@@ -87,18 +85,9 @@ class TestCaseDocuments(_CaseMixin, TilbagoCaseCommon):
 
     def test_pick_case_and_invoice_files(self):
         invoice, case = self._sent_case()
-        on_invoice = self.env["ir.attachment"].create(
-            {"name": "Contrat signé.pdf", "raw": b"%PDF contract", "res_model": "account.move",
-             "res_id": invoice.id}
-        )
-        on_case = self.env["ir.attachment"].create(
-            {"name": "Lettre.pdf", "raw": b"%PDF letter", "res_model": "tilbago.case",
-             "res_id": case.id}
-        )
-        elsewhere = self.env["ir.attachment"].create(
-            {"name": "Other.pdf", "raw": b"%PDF other", "res_model": "res.partner",
-             "res_id": self.epsitec.id}
-        )
+        on_invoice = self._file(invoice, "Contrat signé.pdf", b"%PDF contract")
+        on_case = self._file(case, "Lettre.pdf", b"%PDF letter")
+        elsewhere = self._file(self.epsitec, "Other.pdf", b"%PDF other")
         wizard = self._wizard(case, self.billing_user)
         self.assertIn(on_invoice, wizard.available_attachment_ids)
         self.assertIn(on_case, wizard.available_attachment_ids)
@@ -123,10 +112,7 @@ class TestCaseDocuments(_CaseMixin, TilbagoCaseCommon):
 
     def test_invoice_pdf_is_offered(self):
         invoice, case = self._sent_case()
-        pdf = self.env["ir.attachment"].create(
-            {"name": "INV.pdf", "raw": b"%PDF inv", "res_model": "account.move",
-             "res_id": invoice.id, "res_field": "invoice_pdf_report_file"}
-        )
+        pdf = self._file(invoice, "INV.pdf", b"%PDF inv", res_field="invoice_pdf_report_file")
         invoice.invalidate_recordset(["invoice_pdf_report_id"])
         self.assertEqual(invoice.invoice_pdf_report_id, pdf)
         wizard = self._wizard(case)
@@ -157,9 +143,7 @@ class TestCaseDocuments(_CaseMixin, TilbagoCaseCommon):
         wizard.source = "upload"
         with self.assertRaisesRegex(UserError, "Choose the file"):
             wizard.action_attach()
-        empty = self.env["ir.attachment"].create(
-            {"name": "zero.pdf", "raw": b"", "res_model": "tilbago.case", "res_id": case.id}
-        )
+        empty = self._file(case, "zero.pdf", b"")
         wizard = self._wizard(case)
         wizard.attachment_ids = empty
         with self.assertRaisesRegex(UserError, "zero.pdf is empty"):
@@ -176,10 +160,7 @@ class TestCaseDocuments(_CaseMixin, TilbagoCaseCommon):
         self._upload(case, "limit.pdf", b"y" * MAX_ATTACHMENT_BYTES)
         self.assertEqual(self._received(case)[0]["size"], MAX_ATTACHMENT_BYTES)
         # a document made by other means is checked again before it is sent
-        large = self.env["ir.attachment"].create(
-            {"name": "scan.tif", "raw": b"z" * (MAX_ATTACHMENT_BYTES + 10),
-             "res_model": "tilbago.case", "res_id": case.id}
-        )
+        large = self._file(case, "scan.tif", b"z" * (MAX_ATTACHMENT_BYTES + 10))
         document = self.env["tilbago.case.document"].create(
             {"case_id": case.id, "attachment_id": large.id}
         )

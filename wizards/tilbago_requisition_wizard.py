@@ -452,7 +452,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
 
         def day(value):
             # the user's date format, as everywhere else on the screen
-            return format_date(self.env, value) if value else "-"
+            return format_date(self.env, value) or "-"
 
         classes = dict(self._fields["collocation_class"]._description_selection(self.env))
         languages = dict(self._fields["debtor_language"]._description_selection(self.env))
@@ -607,11 +607,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
                     _(
                         "Invoice %(invoice)s is not overdue (due on %(date)s).",
                         invoice=name,
-                        date=(
-                            format_date(self.env, invoice.invoice_date_due)
-                            if invoice.invoice_date_due
-                            else "-"
-                        ),
+                        date=format_date(self.env, invoice.invoice_date_due) or "-",
                     )
                 )
                 continue
