@@ -398,12 +398,14 @@ class TestCronSkipsLockedCases(TransactionCase):
 
         def fake_refresh(cases, raise_on_error=True):
             seen.extend(cases.ids)
-            cases._tilbago_write({"last_sync": fields.Datetime.now()})
+            cases.sudo().write({"last_sync": fields.Datetime.now()})
             return cases, {}
 
         Case = type(self.env["tilbago.case"])
         with self.registry.cursor() as lock_cr, self.registry.cursor() as cron_cr:
             lock_cr.execute("SELECT id FROM tilbago_case WHERE id = %s FOR UPDATE", [locked_id])
+            # a cron that waited for the row would wait for ever here: fail instead
+            cron_cr.execute("SET LOCAL lock_timeout = '3s'")
             env = api.Environment(cron_cr, api.SUPERUSER_ID, {})
             domain = [("id", "in", self.ids)]
             with patch.object(Case, "_tilbago_refresh", fake_refresh), \
