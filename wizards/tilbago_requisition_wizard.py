@@ -1024,7 +1024,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
             # the rights the addon grants on the debtor fields: a clerk who may read the
             # debtor (of the invoices, checked before) saves these fields and no other
             partner.check_access("read")
-            assert set(vals) <= WRITE_BACK_PARTNER_FIELDS, set(vals)
+            vals = {f: v for f, v in vals.items() if f in WRITE_BACK_PARTNER_FIELDS}
             partner.sudo().write(vals)
             partner.sudo().message_post(
                 body=_("Debtor data corrected in the request for prosecution."),
@@ -1040,8 +1040,8 @@ class TilbagoRequisitionWizard(models.TransientModel):
         except UserError as error:  # AccessError and ValidationError included
             case.message_post(
                 body=_(
-                    "The corrected debtor data were sent but not saved on %(partner)s: "
-                    "%(reason)s",
+                    "The corrected debtor data go to tilbago with the request but could "
+                    "not be saved on %(partner)s: %(reason)s",
                     partner=self.partner_id.display_name,
                     reason=error.args[0] if error.args else str(error),
                 ),
