@@ -279,6 +279,26 @@ class TestModelRules(TilbagoCaseCommon):
         with self.assertRaisesRegex(UserError, "not claimed"):
             stranger.sudo().write({"tilbago_case_id": case.id})
 
+    # -- 12 ------------------------------------------------------------------------------
+    def test_corrections_that_cannot_be_saved_never_stop_the_send(self):
+        invoice = self._invoice(self.epsitec, 300.0, date(2024, 1, 31))
+        wizard = self._start(invoice, user=self.billing_user)
+        wizard.write({"debtor_contact_person": "Daniel Roux", "write_back": True})
+        Wizard = type(self.env["tilbago.requisition.wizard"])
+
+        def refused(wizard):
+            raise AccessError("no right on this partner")
+
+        with patch.object(Wizard, "_tilbago_write_back", refused):
+            case, action = self._send(wizard)
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertTrue(case.tilbago_id)
+        self.assertEqual(self._bodies()[0]["debtor"]["contactPerson"], "Daniel Roux")
+        self.assertNotEqual(self.epsitec.tilbago_contact_person, "Daniel Roux")
+        self.assertTrue(
+            any("no right on this partner" in (m.body or "") for m in case.message_ids)
+        )
+
     # -- 3 -------------------------------------------------------------------------------
     def test_history_read_only_for_users_and_managers(self):
         access = self.env["ir.model.access"]
