@@ -441,6 +441,19 @@ class TestCronSkipsLockedCases(TransactionCase):
                        " ORDER BY id", [tuple(self.ids)])
             self.assertEqual(dict(cr.fetchall()), {locked_id: False, free_id: True})
 
+    def test_user_refresh_of_a_case_the_cron_holds_says_so(self):
+        locked_id = self.ids[0]
+        with self.registry.cursor() as lock_cr, self.registry.cursor() as user_cr:
+            lock_cr.execute("SELECT id FROM tilbago_case WHERE id = %s FOR UPDATE", [locked_id])
+            user_cr.execute("SET LOCAL lock_timeout = '3s'")
+            case = api.Environment(user_cr, api.SUPERUSER_ID, {})["tilbago.case"].browse(
+                locked_id
+            )
+            with self.assertRaisesRegex(UserError, "LOCK-TEST-1: its status is being refreshed"):
+                case.action_refresh_status()
+            user_cr.rollback()
+            lock_cr.rollback()
+
 
 def _restricted_search(model_class, extra_domain):
     """``_search`` limited to the rows of the test (the database may hold other cases)."""
