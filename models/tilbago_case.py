@@ -17,7 +17,6 @@ import json
 import logging
 import uuid
 
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -82,9 +81,21 @@ def _in_test():
 class TilbagoCase(models.Model):
     _name = "tilbago.case"
     _description = "Debt Enforcement Case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "tilbago.evidence.mixin"]
     _order = "create_date desc, id desc"
     _check_company_auto = True
+    #: written by the addon's own methods only (tilbago_evidence.py); a user may
+    #: change the responsible person, follow the case and plan activities
+    _tilbago_protected_fields = (
+        "name", "currency_id", "partner_id", "invoice_ids", "claim_ids",
+        "certificate_of_loss", "review_in_tilbago", "tilbago_id", "external_ref",
+        "debtor_external_ref", "state", "tilbago_status_code", "tilbago_status_description",
+        "tilbago_eschkg_code", "last_sync", "date_sent", "history_ids", "request_payload",
+        "last_error", "error_kind", "outcome_unknown", "send_attempts", "storage_folder",
+        "storage_error",
+    )  # fmt: skip
+    #: the company whose tilbago account (and key) serves the case
+    _tilbago_frozen_fields = ("company_id",)
 
     name = fields.Char(
         string="Reference",
@@ -112,6 +123,7 @@ class TilbagoCase(models.Model):
         string="Responsible",
         default=lambda self: self.env.user,
         tracking=True,
+        check_company=True,
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -127,6 +139,7 @@ class TilbagoCase(models.Model):
         "tilbago_case_id",
         string="Invoices",
         readonly=True,
+        check_company=True,
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     claim_ids = fields.One2many(
@@ -134,6 +147,7 @@ class TilbagoCase(models.Model):
         "case_id",
         string="Claims",
         readonly=True,
+        check_company=True,
         help="The claims as sent to tilbago: the first is the main claim, the others "
         "are subsidiary claims of the same request (at most 10 in all).",
     )
@@ -195,10 +209,18 @@ class TilbagoCase(models.Model):
     last_sync = fields.Datetime(string="Last Status Update", readonly=True, copy=False)
     date_sent = fields.Datetime(string="Sent On", readonly=True, copy=False)
     history_ids = fields.One2many(
-        "tilbago.case.history", "case_id", string="Status History", readonly=True
+        "tilbago.case.history",
+        "case_id",
+        string="Status History",
+        readonly=True,
+        check_company=True,
     )
     document_ids = fields.One2many(
-        "tilbago.case.document", "case_id", string="Documents", readonly=True
+        "tilbago.case.document",
+        "case_id",
+        string="Documents",
+        readonly=True,
+        check_company=True,
     )
     document_count = fields.Integer(compute="_compute_document_count")
     request_payload = fields.Text(
@@ -430,6 +452,11 @@ class TilbagoCase(models.Model):
         if problems:
             self._tilbago_set_error(tilbago_exceptions.InvalidPayload(problems))
             return False
+        try:  # the invoices again: one may have been paid since the case was saved
+            self.claim_ids._check_tilbago_claims()
+        except UserError as error:
+            self._tilbago_set_config_error(error, kind="invalid")
+            return False
         # a case left in "sending" (the worker died waiting) may have reached tilbago
         was_unknown = self.outcome_unknown or self.state == "sending"
         try:
@@ -437,7 +464,7 @@ class TilbagoCase(models.Model):
         except (UserError, ValueError) as error:
             self._tilbago_set_config_error(error)
             return False
-        self.write({"state": "sending", "send_attempts": self.send_attempts + 1})
+        self._tilbago_write({"state": "sending", "send_attempts": self.send_attempts + 1})
         self._tilbago_commit()
         try:
             with client:
@@ -448,14 +475,14 @@ class TilbagoCase(models.Model):
         self._tilbago_mark_sent(tilbago_id)
         return True
 
-    def _tilbago_set_config_error(self, error):
+    def _tilbago_set_config_error(self, error, kind="config"):
         self.ensure_one()
         words = error.args[0] if isinstance(error, UserError) else _(
             "tilbago is not configured for %(company)s: %(reason)s",
             company=self.company_id.name,
             reason=str(error),
         )
-        self.write({"state": "error", "error_kind": "config", "last_error": words})
+        self._tilbago_write({"state": "error", "error_kind": kind, "last_error": words})
         self.message_post(
             body=_("Sending to tilbago failed: %(reason)s", reason=words),
             subtype_xmlid="mail.mt_note",
@@ -474,7 +501,7 @@ class TilbagoCase(models.Model):
                 message=error.message,
             )
         unknown = self.outcome_unknown or kind in ("server", "transport", "protocol")
-        self.write(
+        self._tilbago_write(
             {
                 "state": "error",
                 "error_kind": kind,
@@ -493,7 +520,7 @@ class TilbagoCase(models.Model):
 
     def _tilbago_mark_sent(self, tilbago_id):
         self.ensure_one()
-        self.write(
+        self._tilbago_write(
             {
                 "tilbago_id": tilbago_id,
                 "state": "review" if self.review_in_tilbago else "submitted",
@@ -503,7 +530,7 @@ class TilbagoCase(models.Model):
                 "outcome_unknown": False,
             }
         )
-        self.claim_ids.invoice_id.write({"tilbago_case_id": self.id})
+        self._tilbago_link_invoices()
         message = _(
             "Request for prosecution sent to tilbago: tilbago case ID %(id)s, external "
             "reference %(ref)s.",
@@ -578,7 +605,7 @@ class TilbagoCase(models.Model):
         send) renders the PDF of an invoice that has none yet.
         """
         cases = self.filtered(lambda c: c.company_id.tilbago_storage_path)
-        (self - cases).filtered("storage_error").write({"storage_error": False})
+        (self - cases).filtered("storage_error")._tilbago_write({"storage_error": False})
         if not cases:
             return True
         keys = {
@@ -610,7 +637,7 @@ class TilbagoCase(models.Model):
                     "tilbago case %s: case files not written to %s: %s", case.name, root, reason
                 )
                 if case.storage_error != words:
-                    case.storage_error = words
+                    case._tilbago_write({"storage_error": words})
                 continue
             vals = {}
             if case.storage_error:
@@ -618,7 +645,7 @@ class TilbagoCase(models.Model):
             if case.storage_folder != folder:
                 vals["storage_folder"] = folder
             if vals:
-                case.write(vals)
+                case._tilbago_write(vals)
         return True
 
     def _tilbago_storage_summary(self):
@@ -759,36 +786,6 @@ class TilbagoCase(models.Model):
         wizard = self.env["tilbago.requisition.wizard"]._tilbago_from_case(self)
         return wizard._tilbago_action()
 
-    def action_set_tilbago_id(self):
-        """Record the tilbago id the user found in tilbago after a duplicate refusal."""
-        for case in self:
-            if not case.tilbago_id:
-                raise UserError(
-                    _("Enter the tilbago case ID found in tilbago first (field "
-                      "'tilbago Case ID').")
-                )
-            case.write(
-                {
-                    "state": "submitted",
-                    "error_kind": False,
-                    "last_error": False,
-                    "outcome_unknown": False,
-                    "date_sent": case.date_sent or fields.Datetime.now(),
-                }
-            )
-            case.claim_ids.invoice_id.write({"tilbago_case_id": case.id})
-            case.message_post(
-                body=_(
-                    "tilbago case ID %(id)s entered by hand (the case was already in "
-                    "tilbago).",
-                    id=case.tilbago_id,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-            with case._tilbago_client() as client:
-                case._tilbago_refresh_one(client)
-        return True
-
     def action_send_documents(self):
         """Send the documents not yet in tilbago (e.g. after a failed upload)."""
         for case in self:
@@ -820,7 +817,7 @@ class TilbagoCase(models.Model):
         """Close a case by hand (e.g. settled outside the enforcement, or abandoned)."""
         for case in self:
             case._tilbago_add_history("closed", False, _("Closed by hand"), False)
-            case.write({"state": "closed"})
+            case._tilbago_write({"state": "closed"})
         return True
 
     # -- status ----------------------------------------------------------------------
@@ -833,7 +830,7 @@ class TilbagoCase(models.Model):
 
     def _tilbago_add_history(self, state, code, description, eschkg_code):
         self.ensure_one()
-        return self.env["tilbago.case.history"].create(
+        return self.env["tilbago.case.history"].sudo().create(
             {
                 "case_id": self.id,
                 "state": state,
@@ -862,7 +859,7 @@ class TilbagoCase(models.Model):
                     "state": state,
                 }
             )
-        self.write(vals)
+        self._tilbago_write(vals)
         if changed:
             self._tilbago_add_history(state, code, description, eschkg)
             if state != old_state:
@@ -937,7 +934,7 @@ class TilbagoCase(models.Model):
                     close()
             answered = self.browse([case.id for case in statuses])
             moved = answered.filtered(lambda c: c._tilbago_status_changed(statuses[c]))
-            (answered - moved).write({"last_sync": fields.Datetime.now()})
+            (answered - moved)._tilbago_write({"last_sync": fields.Datetime.now()})
             for case in moved:
                 case._tilbago_apply_status(statuses[case])
             answered._tilbago_store_files()
@@ -950,7 +947,13 @@ class TilbagoCase(models.Model):
             raise UserError(
                 _("None of the selected cases is in tilbago yet: there is no status to ask for.")
             )
-        done, errors = cases._tilbago_refresh()
+        free = cases._tilbago_lock_free()
+        done, errors = free._tilbago_refresh()
+        for case in cases - free:
+            errors[case] = _(
+                "its status is being refreshed right now (by the scheduled job); try "
+                "again in a minute."
+            )
         if errors:
             message = "\n".join(
                 "%s: %s" % (case.name, words) for case, words in errors.items()
@@ -1001,12 +1004,12 @@ class TilbagoCase(models.Model):
         ]
         Case = self.sudo().with_context(active_test=False)
         remaining = Case.search_count(domain)
-        cases = Case.search(domain, limit=batch_size, order="last_sync asc nulls first, id")
+        cases = Case._tilbago_lock_batch(domain, batch_size)
         done, errors = cases._tilbago_refresh()
         # cases in error are marked as looked at, so the next batch moves on
         failed = cases - done
         if failed:
-            failed.write({"last_sync": fields.Datetime.now()})
+            failed._tilbago_write({"last_sync": fields.Datetime.now()})
             for case, words in errors.items():
                 case.message_post(
                     body=_("Status refresh failed: %(reason)s", reason=words),
@@ -1031,62 +1034,19 @@ class TilbagoCase(models.Model):
         return action
 
 
-class TilbagoCaseClaim(models.Model):
-    _name = "tilbago.case.claim"
-    _description = "Debt Enforcement Claim"
-    _order = "case_id, sequence, id"
-
-    case_id = fields.Many2one(
-        "tilbago.case", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="case_id.currency_id")
-    sequence = fields.Integer(default=10)
-    is_main = fields.Boolean(string="Main Claim")
-    external_ref = fields.Char(string="External Reference", readonly=True)
-    amount = fields.Monetary(required=True)
-    reason = fields.Char(required=True)
-    due_date = fields.Date()
-    interest_rate = fields.Float(string="Interest Rate (%)", digits=(7, 5))
-    interest_from = fields.Date()
-    collocation_class = fields.Selection(COLLOCATION_SELECTION, default="3")
-    invoice_id = fields.Many2one("account.move", index=True)
-    kind = fields.Selection(
-        [("invoice", "Invoice"), ("fee", "Reminder Fees"), ("other", "Other")],
-        default="invoice",
-    )
-    state = fields.Selection(related="case_id.state", store=True, string="Case State")
-
-
-class TilbagoCaseHistory(models.Model):
-    _name = "tilbago.case.history"
-    _description = "Debt Enforcement Case Status History"
-    _order = "date desc, id desc"
-
-    case_id = fields.Many2one(
-        "tilbago.case", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
-    date = fields.Datetime(default=fields.Datetime.now, required=True)
-    state = fields.Selection(CASE_STATES)
-    status_code = fields.Char(string="tilbago Code")
-    description = fields.Char()
-    eschkg_code = fields.Char(string="eSchKG Code")
-    user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
-
-
 class TilbagoCaseDocument(models.Model):
     _name = "tilbago.case.document"
     _description = "Debt Enforcement Case Document"
     _order = "case_id, id"
+    _check_company_auto = True
 
     case_id = fields.Many2one(
-        "tilbago.case", required=True, ondelete="cascade", index=True
+        "tilbago.case", required=True, ondelete="cascade", index=True, check_company=True
     )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     attachment_id = fields.Many2one("ir.attachment", required=True, ondelete="restrict")
     name = fields.Char(related="attachment_id.name")
-    invoice_id = fields.Many2one("account.move")
+    invoice_id = fields.Many2one("account.move", check_company=True)
     tilbago_attachment_id = fields.Char(string="tilbago Attachment ID", readonly=True)
     state = fields.Selection(
         [("to_send", "To Send"), ("sent", "Sent"), ("error", "Error")],

@@ -7,3 +7,4 @@ from . import test_reminder
 from . import test_tour
 from . import test_case_documents
 from . import test_i18n
+from . import test_model_rules

@@ -8,9 +8,16 @@ Rounding rule (stated once, used everywhere): an amount is rounded to whole Rapp
 1 Rappen, CHF 0.004 becomes 0, CHF 10.125 becomes 1013 Rappen (CHF 10.13).
 """
 
+import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 RAPPEN = Decimal("0.01")
+
+#: The highest amount one claim may carry: CHF 999'999'999.99 (99'999'999'999 Rappen).
+#: tilbago takes integer Rappen; far below the 2**53 where a JSON number (and Odoo's
+#: float fields) stop holding every Rappen exactly, and above any claim a payment order
+#: has seen (its fee table ends at CHF 1 million, "over 1 million").
+MAX_AMOUNT = Decimal("999999999.99")
 
 
 def to_decimal(value):
@@ -35,6 +42,29 @@ def to_decimal(value):
     if not result.is_finite():
         raise ValueError(f"not a finite amount: {value!r}")
     return result
+
+
+def from_float(value, places=2):
+    """The Decimal a user typed into a float field (Odoo's Monetary / Float).
+
+    The float goes through its shortest ``repr`` (``1234.5`` → ``"1234.5"``, ``0.1`` →
+    ``"0.1"``), never through ``Decimal(float)`` (``0.1`` → ``0.1000000000000000055…``),
+    then it is rounded to ``places`` decimals ``ROUND_HALF_UP``. ``Decimal``, ``int`` and
+    ``str`` are taken as :func:`to_decimal` takes them; ``None`` and ``False`` (an empty
+    Odoo field) are zero. Raises :class:`ValueError` for NaN and infinities.
+    """
+    if value is None or value is False:
+        value = 0
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"not a finite amount: {value!r}")
+        value = repr(value)
+    result = to_decimal(value)
+    try:
+        return result.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        # more digits than Decimal's precision: far above MAX_AMOUNT, left as it is
+        return result
 
 
 def round_chf(value):

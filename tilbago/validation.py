@@ -30,7 +30,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from .countries import ISO_3166_ALPHA2
 from .exceptions import InvalidPayload
 from .i18n import _
-from .money import to_rappen
+from .money import MAX_AMOUNT, format_chf, to_rappen
 from .swiss import COLLOCATION_CLASSES, FIRST_REASON_MAX, MAX_CLAIMS, OTHER_REASON_MAX
 
 # --------------------------------------------------------------------------- messages
@@ -76,6 +76,7 @@ IBAN_COUNTRY = _('%(label)s "%(value)s" must be a Swiss or Liechtenstein IBAN (C
 URL_INVALID = _('%(label)s "%(value)s" must be a web address starting with https:// or http://.')
 AMOUNT_NOT_NUMBER = _('%(label)s "%(value)s" must be an amount in CHF, for example 12565.60.')
 AMOUNT_NOT_POSITIVE = _('%(label)s "%(value)s" must be more than CHF 0.00.')
+AMOUNT_TOO_LARGE = _('%(label)s "%(value)s" is above the highest amount of a claim, %(max)s.')
 REASON_TOO_LONG = _(
     "%(label)s is %(length)s characters long; the payment order leaves room for %(max)s."
 )
@@ -588,6 +589,9 @@ def _check_claim(out, claim, field, labels, label_params, reason_max):
             if rappen <= 0:
                 out.add(p + "amount", labels["amount"], AMOUNT_NOT_POSITIVE,
                         value=str(amount), **label_params)
+            elif rappen > to_rappen(MAX_AMOUNT):
+                out.add(p + "amount", labels["amount"], AMOUNT_TOO_LARGE,
+                        value=str(amount), max=format_chf(MAX_AMOUNT), **label_params)
     out.text(claim.reason, p + "reason", labels["reason"], max_length=reason_max, **label_params)
     date_from = claim.interest_date_from
     if date_from is None:

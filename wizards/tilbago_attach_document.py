@@ -22,9 +22,10 @@ from ..tilbago import documents as tilbago_documents
 class TilbagoAttachDocumentWizard(models.TransientModel):
     _name = "tilbago.attach.document.wizard"
     _description = "Attach a Document to a Debt Enforcement Case"
+    _check_company_auto = True
 
     case_id = fields.Many2one(
-        "tilbago.case", required=True, readonly=True, ondelete="cascade"
+        "tilbago.case", required=True, readonly=True, ondelete="cascade", check_company=True
     )
     company_id = fields.Many2one(related="case_id.company_id")
     source = fields.Selection(
@@ -43,6 +44,7 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
         relation="tilbago_attach_wizard_attachment_rel",
         string="Files",
         domain="[('id', 'in', available_attachment_ids)]",
+        check_company=True,
         help="Files attached to the case or to its invoices (the invoice PDFs included).",
     )
     upload_file = fields.Binary(string="File", attachment=False)

@@ -13,10 +13,9 @@ from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_repr
 from odoo.tools.misc import format_date
 
-from ..models.tilbago_case import COLLOCATION_SELECTION, FINISHED_STATES
+from ..models.tilbago_case import COLLOCATION_SELECTION
 from ..tilbago import address as tilbago_address
 from ..tilbago import money as tilbago_money
 from ..tilbago import payload as tilbago_payload
@@ -65,9 +64,20 @@ DEBTOR_FIELDS = (
 )
 
 
+#: the partner fields "Save Corrections on the Partner" may write (and no other)
+WRITE_BACK_PARTNER_FIELDS = frozenset(
+    {
+        "name", "firstname", "lastname", "street", "street2", "zip", "city", "phone",
+        "mobile", "email", "tilbago_language", "tilbago_uid", "tilbago_legal_seat",
+        "tilbago_contact_person", "tilbago_is_registered", "tilbago_sex",
+        "tilbago_birthdate", "tilbago_birth_name", "tilbago_nationality_id",
+    }
+)  # fmt: skip
+
+
 def _dec(value, digits=2):
-    """A float from the ORM as an exact Decimal (never through binary float)."""
-    return Decimal(float_repr(value or 0.0, digits))
+    """A float from the ORM as the Decimal typed (its shortest repr, never Decimal(float))."""
+    return tilbago_money.from_float(value or 0.0, digits)
 
 
 def _rate(value):
@@ -79,9 +89,12 @@ class TilbagoRequisitionClaim(models.TransientModel):
     _description = "Requisition Wizard: Further Claim"
     _order = "sequence, id"
 
+    _check_company_auto = True
+
     wizard_id = fields.Many2one(
-        "tilbago.requisition.wizard", required=True, ondelete="cascade"
+        "tilbago.requisition.wizard", required=True, ondelete="cascade", check_company=True
     )
+    company_id = fields.Many2one(related="wizard_id.company_id")
     currency_id = fields.Many2one(related="wizard_id.currency_id")
     sequence = fields.Integer(default=10)
     kind = fields.Selection(
@@ -89,7 +102,7 @@ class TilbagoRequisitionClaim(models.TransientModel):
         default="other",
         required=True,
     )
-    invoice_id = fields.Many2one("account.move")
+    invoice_id = fields.Many2one("account.move", check_company=True)
     amount = fields.Monetary(string="Amount (CHF)", required=True)
     reason = fields.Char(required=True)
     due_date = fields.Date()
@@ -104,6 +117,7 @@ class TilbagoRequisitionClaim(models.TransientModel):
 class TilbagoRequisitionWizard(models.TransientModel):
     _name = "tilbago.requisition.wizard"
     _description = "Request for Prosecution (tilbago)"
+    _check_company_auto = True
 
     step = fields.Selection(
         [("claim", "Claim"), ("debtor", "Debtor"), ("confirm", "Confirmation")],
@@ -119,11 +133,14 @@ class TilbagoRequisitionWizard(models.TransientModel):
     case_id = fields.Many2one(
         "tilbago.case",
         string="Case to Correct",
+        check_company=True,
         help="A case not yet in tilbago whose request is corrected and sent again with "
         "the same external reference.",
     )
-    invoice_ids = fields.Many2many("account.move", string="Invoices")
-    partner_id = fields.Many2one("res.partner", string="Debtor", required=True)
+    invoice_ids = fields.Many2many("account.move", string="Invoices", check_company=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Debtor", required=True, check_company=True
+    )
     warning = fields.Text(readonly=True)
     available_attachment_ids = fields.Many2many(
         "ir.attachment", compute="_compute_available_attachment_ids"
@@ -133,6 +150,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
         "tilbago_requisition_wizard_attachment_rel",
         string="Other Documents",
         domain="[('id', 'in', available_attachment_ids)]",
+        check_company=True,
         help="Files attached to the invoices (a contract, delivery notes, a certificate "
         "of loss…) sent to tilbago with the request. The invoice PDF is sent anyway when "
         "the company setting 'Attach Invoice PDF' is on.",
@@ -147,7 +165,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
             ) if invoices else False
 
     # -- step 1: the claim ------------------------------------------------------------
-    main_invoice_id = fields.Many2one("account.move", string="Invoice")
+    main_invoice_id = fields.Many2one("account.move", string="Invoice", check_company=True)
     amount = fields.Monetary(
         string="Claim Amount (CHF)",
         help="The amount still open when the request is made, in Swiss francs.",
@@ -165,9 +183,17 @@ class TilbagoRequisitionWizard(models.TransientModel):
         help="Default interest: the agreed rate, else 5 % a year (CO 104).",
     )
     interest_from = fields.Date(
+        compute="_compute_interest_from",
+        store=True,
+        readonly=False,
         help="The day default interest runs from, by default the day after the due date "
-        "(CO 102, 104). SchKG 67 al. 1 ch. 3: the request must state the rate and this "
-        "date, or the office refuses it.",
+        "(CO 102, 104), following a corrected due date until it is changed by hand. "
+        "SchKG 67 al. 1 ch. 3: the request must state the rate and this date, or the "
+        "office refuses it.",
+    )
+    interest_from_manual = fields.Boolean(
+        help="The interest start date was changed by hand: it no longer follows the "
+        "due date."
     )
     collocation_class = fields.Selection(
         COLLOCATION_SELECTION,
@@ -276,6 +302,48 @@ class TilbagoRequisitionWizard(models.TransientModel):
                 for code, entry in sorted(tilbago_swiss.COLLOCATION_CLASSES.items())
             )
 
+    @api.depends("due_date")
+    def _compute_interest_from(self):
+        """The day after the due date, as long as the user did not change it by hand."""
+        for wizard in self:
+            if not wizard.interest_from_manual or not wizard.interest_from:
+                wizard.interest_from = tilbago_swiss.interest_start(wizard.due_date)
+
+    @api.onchange("interest_from")
+    def _onchange_interest_from(self):
+        for wizard in self:
+            wizard.interest_from_manual = wizard._tilbago_interest_from_is_manual(
+                wizard.interest_from, wizard.due_date
+            )
+
+    @api.model
+    def _tilbago_interest_from_is_manual(self, interest_from, due_date):
+        default = tilbago_swiss.interest_start(due_date) if due_date else False
+        return bool(interest_from) and interest_from != default
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("interest_from") and "interest_from_manual" not in vals:
+                vals["interest_from_manual"] = self._tilbago_interest_from_is_manual(
+                    fields.Date.to_date(vals["interest_from"]),
+                    fields.Date.to_date(vals.get("due_date")),
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "interest_from" in vals and "interest_from_manual" not in vals:
+            for wizard in self:
+                due = vals["due_date"] if "due_date" in vals else wizard.due_date
+                manual = self._tilbago_interest_from_is_manual(
+                    fields.Date.to_date(vals["interest_from"]), fields.Date.to_date(due)
+                )
+                super(TilbagoRequisitionWizard, wizard).write(
+                    dict(vals, interest_from_manual=manual)
+                )
+            return True
+        return super().write(vals)
+
     def _claims_values(self):
         """(amount Decimal, rate Decimal, interest_from) of every claim, main first."""
         self.ensure_one()
@@ -316,11 +384,14 @@ class TilbagoRequisitionWizard(models.TransientModel):
         for wizard in self:
             case = wizard._tilbago_build_case()
             wizard.summary = wizard._tilbago_summary(case)
-            problems = tilbago_validation.validate_case(case)
-            wizard.problems = "\n".join(
-                "- %s" % self.env["tilbago.case"]._tilbago_translate_problem(p)
-                for p in problems
+            problems = [
+                self.env["tilbago.case"]._tilbago_translate_problem(p)
+                for p in tilbago_validation.validate_case(case)
+            ] + self.env["tilbago.case.claim"]._tilbago_amount_problems_for(
+                [(wizard.main_invoice_id, "main", wizard.amount)]
+                + [(line.invoice_id, line.kind, line.amount) for line in wizard.claim_line_ids]
             )
+            wizard.problems = "\n".join("- %s" % p for p in problems)
             wizard.has_problems = bool(problems)
 
     @api.model
@@ -334,8 +405,11 @@ class TilbagoRequisitionWizard(models.TransientModel):
             "collocation_class",
             "certificate_of_loss",
             "review_in_tilbago",
+            "main_invoice_id",
             "claim_line_ids",
             "claim_line_ids.amount",
+            "claim_line_ids.kind",
+            "claim_line_ids.invoice_id",
             "claim_line_ids.reason",
             "claim_line_ids.interest_rate",
             "claim_line_ids.interest_from",
@@ -548,154 +622,9 @@ class TilbagoRequisitionWizard(models.TransientModel):
 
     # ================================================================= start
     @api.model
-    def _tilbago_open_case_for(self, invoices):
-        """Cases not finished that already claim one of ``invoices``."""
-        claims = self.env["tilbago.case.claim"].search(
-            [
-                ("invoice_id", "in", invoices.ids),
-                ("case_id.state", "not in", FINISHED_STATES),
-            ]
-        )
-        linked = invoices.tilbago_case_id.filtered(lambda c: c.state not in FINISHED_STATES)
-        return claims.case_id | linked
-
-    @api.model
-    def _tilbago_check_invoices(self, invoices):
-        """Refuse what cannot be prosecuted, with every reason at once; return warnings."""
-        if not invoices:
-            raise UserError(_("Select at least one customer invoice."))
-        today = fields.Date.context_today(self)
-        errors, warnings = [], []
-        for invoice in invoices:
-            # a draft has no number yet ("/"): its display name says "Draft Invoice (* 12)"
-            name = invoice.name if invoice.name not in (False, "/") else invoice.display_name
-            if invoice.move_type == "out_refund":
-                errors.append(
-                    _(
-                        "Credit note %(invoice)s is money you owe the customer: a credit "
-                        "note cannot be prosecuted.",
-                        invoice=name,
-                    )
-                )
-                continue
-            if invoice.move_type != "out_invoice":
-                errors.append(
-                    _("Entry %(invoice)s is not a customer invoice.", invoice=name)
-                )
-                continue
-            if invoice.state != "posted":
-                errors.append(_("%(invoice)s is not posted.", invoice=name))
-                continue
-            if invoice.currency_id.name != "CHF":
-                errors.append(
-                    _(
-                        "Invoice %(invoice)s is in %(currency)s: a request for prosecution is in "
-                        "Swiss francs (CHF) only. Convert the claim and start the request "
-                        "from a CHF invoice, or file it in tilbago directly.",
-                        invoice=name,
-                        currency=invoice.currency_id.name,
-                    )
-                )
-                continue
-            if invoice.payment_state in ("paid", "in_payment", "reversed") or (
-                invoice.currency_id.is_zero(invoice.amount_residual)
-            ):
-                errors.append(_("Invoice %(invoice)s is already paid.", invoice=name))
-                continue
-            if not invoice.invoice_date_due or invoice.invoice_date_due >= today:
-                errors.append(
-                    _(
-                        "Invoice %(invoice)s is not overdue (due on %(date)s).",
-                        invoice=name,
-                        date=format_date(self.env, invoice.invoice_date_due) or "-",
-                    )
-                )
-                continue
-            if "tilbago_reminder_level" in invoice._fields:
-                delay = invoice.company_id.tilbago_litigation_delay or 0
-                third = invoice.tilbago_reminder3_date
-                if not third:
-                    warnings.append(
-                        _(
-                            "Invoice %(invoice)s has not been through the third reminder "
-                            "and the litigation delay.",
-                            invoice=name,
-                        )
-                    )
-                elif fields.Date.add(third, days=delay) > today:
-                    warnings.append(
-                        _(
-                            "Invoice %(invoice)s: the litigation delay of %(days)s days "
-                            "after the third reminder (%(date)s) is not over.",
-                            invoice=name,
-                            days=delay,
-                            date=format_date(self.env, third),
-                        )
-                    )
-        if errors:
-            raise UserError(
-                _(
-                    "No request for prosecution can be started:\n%(reasons)s",
-                    reasons="\n".join("- %s" % e for e in errors),
-                )
-            )
-        debtors = invoices.commercial_partner_id
-        if len(debtors) > 1:
-            raise UserError(
-                _(
-                    "A request for prosecution is against one debtor; the selected "
-                    "invoices belong to %(count)s debtors: %(names)s. Select the invoices "
-                    "of one debtor.",
-                    count=len(debtors),
-                    names=", ".join(debtors.mapped("display_name")),
-                )
-            )
-        if len(invoices.company_id) > 1:
-            raise UserError(_("The selected invoices belong to several companies."))
-        if len(invoices) > tilbago_swiss.MAX_CLAIMS:
-            raise UserError(
-                _(
-                    "A request for prosecution carries at most %(max)s claims; %(count)s "
-                    "invoices are selected.",
-                    max=tilbago_swiss.MAX_CLAIMS,
-                    count=len(invoices),
-                )
-            )
-        open_cases = self._tilbago_open_case_for(invoices)
-        if open_cases:
-            states = dict(
-                self.env["tilbago.case"]._fields["state"]._description_selection(self.env)
-            )
-            raise UserError(
-                _(
-                    "A debt enforcement case is already open for these invoices: "
-                    "%(cases)s. Follow it (or close it) instead of starting a new one.",
-                    cases=", ".join(
-                        "%s (%s)" % (case.name, states[case.state]) for case in open_cases
-                    ),
-                )
-            )
-        credit_notes = self.env["account.move"].search(
-            [
-                ("move_type", "=", "out_refund"),
-                ("state", "=", "posted"),
-                ("commercial_partner_id", "=", debtors.id),
-                ("company_id", "=", invoices.company_id.id),
-                ("payment_state", "in", ("not_paid", "partial")),
-            ]
-        )
-        if credit_notes:
-            warnings.append(
-                _(
-                    "The debtor has open credit notes (%(notes)s, %(amount)s): reconcile "
-                    "them with the invoice first, or lower the claim.",
-                    notes=", ".join(credit_notes.mapped("name")),
-                    amount=tilbago_money.format_chf(
-                        _dec(sum(credit_notes.mapped("amount_residual")))
-                    ),
-                )
-            )
-        return warnings
+    def _tilbago_check_invoices(self, invoices, partner=None, cases=None):
+        """Refuse what cannot be prosecuted, every reason at once; return the warnings."""
+        return invoices._tilbago_check_prosecutable(partner=partner, cases=cases)
 
     @api.model
     def _tilbago_start(self, invoices):
@@ -1092,12 +1021,32 @@ class TilbagoRequisitionWizard(models.TransientModel):
             if "debtor_nationality_id" in changed:
                 put("tilbago_nationality_id", self.debtor_nationality_id.id)
         if vals:
-            partner.write(vals)
-            partner.message_post(
+            # the rights the addon grants on the debtor fields: a clerk who may read the
+            # debtor (of the invoices, checked before) saves these fields and no other
+            partner.check_access("read")
+            vals = {f: v for f, v in vals.items() if f in WRITE_BACK_PARTNER_FIELDS}
+            partner.sudo().write(vals)
+            partner.sudo().message_post(
                 body=_("Debtor data corrected in the request for prosecution."),
                 subtype_xmlid="mail.mt_note",
             )
         return bool(vals)
+
+    def _tilbago_save_corrections(self, case):
+        """Save the debtor corrections on the partner; never makes the send fail."""
+        try:
+            with self.env.cr.savepoint():
+                self._tilbago_write_back()
+        except UserError as error:  # AccessError and ValidationError included
+            case.message_post(
+                body=_(
+                    "The corrected debtor data go to tilbago with the request but could "
+                    "not be saved on %(partner)s: %(reason)s",
+                    partner=self.partner_id.display_name,
+                    reason=error.args[0] if error.args else str(error),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
 
     def _tilbago_check_documents(self):
         """Refuse, before anything is saved, a chosen file tilbago would not take."""
@@ -1136,6 +1085,22 @@ class TilbagoRequisitionWizard(models.TransientModel):
             raise UserError(
                 _("Tick 'These data are correct, send the request' to send the request.")
             )
+        case = self.case_id
+        if case and (case.tilbago_id or case.state not in ("draft", "error")):
+            raise UserError(
+                _("The case %(case)s is already in tilbago.", case=case.display_name)
+            )
+        if not self.main_invoice_id:
+            raise UserError(
+                _("A request for prosecution starts from an invoice: the claim has none.")
+            )
+        # every invoice the request refers to, however it was put there; the claims of
+        # the case check them again when they are saved (tilbago.case.claim)
+        self._tilbago_check_invoices(
+            self.main_invoice_id | self.invoice_ids | self.claim_line_ids.invoice_id,
+            partner=self.partner_id,
+            cases=case,
+        )
         if self.has_problems:
             raise UserError(
                 _(
@@ -1143,27 +1108,19 @@ class TilbagoRequisitionWizard(models.TransientModel):
                     problems=self.problems,
                 )
             )
-        case = self.case_id
-        if case:
-            if case.tilbago_id or case.state not in ("draft", "error"):
-                raise UserError(
-                    _("The case %(case)s is already in tilbago.", case=case.display_name)
-                )
-        else:
-            invoices = self.invoice_ids | self.claim_line_ids.invoice_id
-            if invoices:
-                self._tilbago_check_invoices(invoices)
         self._tilbago_check_documents()
         vals = self._tilbago_case_vals()
+        # the case, its claims and what is sent are written by the addon only
+        # (tilbago_evidence.py): superuser mode, after the checks above
         if case:
-            case.write(vals)
+            case._tilbago_write(vals)
         else:
-            case = self.env["tilbago.case"].create(vals)
+            case = self.env["tilbago.case"].sudo().create(vals).sudo(False)
             self.case_id = case
         payload = self._tilbago_build_case(external_ref=case.external_ref)
         for claim, wire_claim in zip(case.claim_ids.sorted("sequence"), payload.claims):
-            claim.external_ref = wire_claim.external_ref
-        case.write(
+            claim._tilbago_write({"external_ref": wire_claim.external_ref})
+        case._tilbago_write(
             {
                 "request_payload": json.dumps(payload.to_wire(), indent=2, ensure_ascii=False),
                 "state": "draft",
@@ -1171,7 +1128,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
         )
         self._tilbago_add_documents(case)
         if self.write_back:
-            self._tilbago_write_back()
+            self._tilbago_save_corrections(case)
         case.message_post(
             body=_("Request for prosecution prepared for %(debtor)s.", debtor=self.partner_id.display_name),
             subtype_xmlid="mail.mt_note",

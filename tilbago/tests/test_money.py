@@ -4,7 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from tilbago.money import format_chf, from_rappen, round_chf, to_rappen
+from tilbago.money import (
+    MAX_AMOUNT,
+    format_chf,
+    from_float,
+    from_rappen,
+    round_chf,
+    to_rappen,
+)
 
 
 @pytest.mark.parametrize(
@@ -90,3 +97,43 @@ def test_format_chf(value, text):
 def test_format_chf_refuses_float():
     with pytest.raises(TypeError):
         format_chf(12565.6)
+
+
+# -- typed floats and the ceiling ---------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        (0.1, "0.10"),  # Decimal(0.1) would be 0.1000000000000000055511151231257827…
+        (2.675, "2.68"),  # what was typed, half-up; float arithmetic gives 2.67
+        (1234.5, "1234.50"),
+        (999999999.99, "999999999.99"),
+        (12565.6, "12565.60"),
+        (False, "0.00"),  # an empty Odoo field
+        (None, "0.00"),
+        (Decimal("10.125"), "10.13"),
+        ("7.5", "7.50"),
+        (3, "3.00"),
+    ],
+)
+def test_from_float_takes_what_was_typed(typed, expected):
+    assert str(from_float(typed)) == expected
+
+
+def test_from_float_five_places_for_rates():
+    assert str(from_float(4.125, 5)) == "4.12500"
+    assert str(from_float(5.0, 5).normalize()) == "5"
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
+def test_from_float_refuses_what_is_no_amount(value):
+    with pytest.raises(ValueError):
+        from_float(value)
+
+
+def test_ceiling_fits_integer_rappen_and_floats():
+    assert MAX_AMOUNT == Decimal("999999999.99")
+    assert to_rappen(MAX_AMOUNT) == 99999999999
+    # every Rappen up to the ceiling survives a float (what Odoo stores) exactly
+    assert to_rappen(from_float(float(MAX_AMOUNT))) == 99999999999
+    assert to_rappen(MAX_AMOUNT) < 2**53
