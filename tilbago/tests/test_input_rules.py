@@ -333,3 +333,12 @@ def test_debtor_fields_unchanged_by_validation(natural_case):
     validate_case(natural_case, today=TODAY)
     assert dataclasses.asdict(natural_case.debtor) == before
     assert isinstance(natural_case.debtor, Debtor)
+
+
+def test_odoo_empty_fields_are_not_the_text_false():
+    from tilbago.address import parse_address
+
+    # Odoo gives False for an empty street2: a PO-box-only partner has no street
+    address = parse_address("Casella postale 7", False, "6900", "Lugano")
+    assert (address.street, address.pob) == (None, "Casella postale 7")
+    assert parse_address(False, False, False, False) == Address()
