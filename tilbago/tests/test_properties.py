@@ -193,3 +193,32 @@ def test_text_fields_with_forbidden_characters_never_pass(text):
     if any(unicodedata.category(c) in v.FORBIDDEN_CATEGORIES for c in stripped):
         fields = {p.field for p in problems}
         assert {"debtor.surname", "debtor.address.city", "claim.reason"} <= fields
+
+
+TEXT_PATHS = [
+    "external_ref", "debtor.external_ref", "debtor.name", "debtor.surname",
+    "debtor.birth_name", "debtor.title", "debtor.address.street",
+    "debtor.address.streetnumber", "debtor.address.city", "debtor.address.pob",
+    "claim.external_ref", "claim.reason", "source_ref_key", "payee_reference",
+]
+
+
+@PROFILE
+@given(st.sampled_from(TEXT_PATHS), st.one_of(any_text, plausible),
+       st.one_of(st.dates(), st.none()))
+def test_one_random_text_in_a_good_case(path, text, birth):
+    from tilbago.examples import natural_case
+
+    case = natural_case()
+    case.debtor.date_of_birth = birth
+    *parents, attr = path.split(".")
+    target = case
+    for name in parents:
+        target = getattr(target, name)
+    setattr(target, attr, text)
+    problems = validate_case(case, today=TODAY)
+    if not problems:
+        for value in _strings(case.to_wire()):
+            assert _clean(value), (path, text)
+    elif birth is not None and (birth > TODAY or birth.year < 1900):
+        assert "debtor.dateOfBirth" in {p.field for p in problems}
