@@ -467,3 +467,17 @@ class TestModelRulesRpc(_RpcMixin, _CaseMixin, TilbagoCaseCommon, HttpCase):
         self.assertEqual(self.env["tilbago.case"].search_count([]), cases)
         self.assertEqual(self.sandbox.cases(), [])
         self.assertNotIn(API_KEY, wizard.problems)
+
+    # -- 14. messages that named the wrong thing ---------------------------------------------------
+
+    def test_wizard_messages_name_the_right_thing(self):
+        invoice = self._invoice(self.epsitec, 400.0, date(2024, 1, 31))
+        wizard = self._start(invoice, user=self.billing_user)
+        wizard.write({"interest_rate": 100.0})
+        self._go_confirm(wizard)
+        wizard.debtor_company = False
+        problems = wizard.problems
+        self.assertIn("Debtor company name is required.", problems)
+        self.assertNotIn("first name", problems)
+        self.assertIn('Claim interest rate "100" must be between 0 and 99.99999 %', problems)
+        self.assertNotIn("E+", problems)
