@@ -334,6 +334,16 @@ class TestModelRulesRpc(_RpcMixin, _CaseMixin, TilbagoCaseCommon, HttpCase):
                             specification=spec)
         self.assertFalse(set(self.PERSONAL) & set(record))
         self.assertNotIn("1970-05-17", json.dumps(record))
+        madam = self.env.ref("base.res_partner_title_madam").id
+        onchange = self.rpc("wb_internal", "res.partner", "onchange", [],
+                            {"name": "Erika", "title": madam}, ["title"],
+                            {"name": {}, "title": {}, "country_id": {}})
+        self.assertFalse(set(self.PERSONAL) & set(onchange.get("value", {})))
+        # with the group, the form offers the sex from the title as before
+        onchange = self.rpc(self.clerk, "res.partner", "onchange", [],
+                            {"name": "Erika", "title": madam}, ["title"],
+                            {"name": {}, "title": {}, "tilbago_sex": {}})
+        self.assertEqual(onchange["value"]["tilbago_sex"], "F")
         self.rpc("wb_internal", "res.partner", "write", [person.id], {
             "title": self.env.ref("base.res_partner_title_madam").id,
             "country_id": self.env.ref("base.de").id,
