@@ -34,7 +34,7 @@ class TilbagoCaseDocument(models.Model):
             if document.name:
                 continue
             problem = self._tilbago_attachment_problem(document.case_id, document.attachment_id)
-            document.name = tilbago_storage.safe_name(
+            document.name = tilbago_storage.safe_document_name(
                 False if problem else document.attachment_id.name, default=_("document")
             )
 
@@ -101,14 +101,17 @@ class TilbagoCaseDocument(models.Model):
                 self.env["ir.attachment"].browse(vals.get("attachment_id")),
             )
             if vals.get("name"):
-                vals["name"] = tilbago_storage.safe_name(vals["name"], default=_("document"))
+                vals["name"] = tilbago_storage.safe_document_name(
+                    vals["name"], default=_("document")
+                )
         return super().create(vals_list)
 
     def write(self, vals):
         if "name" in vals:
             if any(document.state == "sent" for document in self):
                 raise UserError(_("A document already sent to tilbago cannot be renamed."))
-            vals = dict(vals, name=tilbago_storage.safe_name(vals["name"], default=_("document")))
+            name = tilbago_storage.safe_document_name(vals["name"], default=_("document"))
+            vals = dict(vals, name=name)
         if "case_id" in vals or "attachment_id" in vals:
             for document in self:
                 self._tilbago_check_attachment(

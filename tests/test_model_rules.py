@@ -141,7 +141,9 @@ class TestModelRulesRpc(_RpcMixin, _CaseMixin, TilbagoCaseCommon, HttpCase):
             [doc_id], {"attachment_id": secret.id},
         )
         case.invalidate_recordset()
-        self.assertEqual(case.document_ids - before, self.env["tilbago.case.document"].browse(doc_id))
+        self.assertEqual(
+            case.document_ids - before, self.env["tilbago.case.document"].browse(doc_id)
+        )
         # sending the documents sends the clerk's own file only
         self.rpc(self.clerk, "tilbago.case", "action_send_documents", [case.id])
         self.assertEqual([a["filename"] for a in self._received(case)], ["Mahnung.pdf"])
@@ -206,6 +208,7 @@ class TestModelRulesRpc(_RpcMixin, _CaseMixin, TilbagoCaseCommon, HttpCase):
         self.assertEqual(set(case.document_ids.mapped("state")), {"sent"})
         received = [a["filename"] for a in self._received(case)]
         self.assertEqual(sorted(received), sorted(case.document_ids.mapped("name")))
+        self.assertIn("document.pdf", received)  # "\x00.pdf": the extension is kept
         for name in received:
             self.assertTrue(name and name not in (".", "..") and len(name.encode()) <= 150)
             self.assertFalse(set(name) & set("/\\\x00\x07\n\r\u202e\u200b"), name)

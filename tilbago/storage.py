@@ -41,6 +41,7 @@ __all__ = [
     "check_storage_root",
     "mirror_case",
     "redact",
+    "safe_document_name",
     "safe_join",
     "safe_name",
     "write_atomic",
@@ -149,6 +150,21 @@ def safe_name(name, default="file"):
     if stem.upper().rstrip(" ") in _RESERVED:
         text = "_" + text
     return _truncate(text)
+
+
+def safe_document_name(name, default="document"):
+    """:func:`safe_name` for a document sent to tilbago, keeping its extension.
+
+    A name whose stem is nothing once cleaned (".pdf", "\\x07\\x07.pdf") becomes
+    ``default`` with the extension ("document.pdf"); one that is nothing at all ("..",
+    "", control characters only) becomes ``default``.
+    """
+    text = safe_name(name, default="")
+    stem, dot, ext = str(name or "").rpartition(".")
+    ext = safe_name(ext, default="") if dot else ""
+    if ext and not safe_name(stem, default="") and " " not in ext:
+        return safe_name("%s.%s" % (default, ext), default=default)
+    return text or safe_name(default, default="document")
 
 
 def _truncate(text):

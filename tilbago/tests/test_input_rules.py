@@ -342,3 +342,15 @@ def test_odoo_empty_fields_are_not_the_text_false():
     address = parse_address("Casella postale 7", False, "6900", "Lugano")
     assert (address.street, address.pob) == (None, "Casella postale 7")
     assert parse_address(False, False, False, False) == Address()
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("..", "document"), (".", "document"), ("...", "document"), ("", "document"),
+    ("   ", "document"), (None, "document"), ("\u202e\u200b", "document"),
+    (".pdf", "document.pdf"), ("\x07\x07.pdf", "document.pdf"), ("\x00.pdf", "document.pdf"),
+    ("CON", "_CON"), ("a/b\\c.pdf", "a_b_c.pdf"), ("Rapport final.PDF", "Rapport final.PDF"),
+])
+def test_safe_document_name(name, expected):
+    from tilbago.storage import safe_document_name
+
+    assert safe_document_name(name) == expected

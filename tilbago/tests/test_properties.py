@@ -51,8 +51,8 @@ anything = st.one_of(texts, numbers, dates, st.lists(st.integers(), max_size=2))
 
 @st.composite
 def addresses(draw):
-    return Address(street=draw(texts), streetnumber=draw(texts), zip=draw(st.one_of(texts, numbers)),
-                   city=draw(texts), pob=draw(texts))
+    return Address(street=draw(texts), streetnumber=draw(texts),
+                   zip=draw(st.one_of(texts, numbers)), city=draw(texts), pob=draw(texts))
 
 
 @st.composite
