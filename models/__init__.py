@@ -8,3 +8,4 @@ from . import tilbago_case
 from . import tilbago_case_claim
 from . import tilbago_case_history
 from . import tilbago_case_rules
+from . import tilbago_case_document

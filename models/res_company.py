@@ -3,10 +3,13 @@
 import os
 import tempfile
 
+import odoo
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import config
 
 from ..tilbago import client as tilbago_client
+from ..tilbago import storage as tilbago_storage
 from ..tilbago import swiss as tilbago_swiss
 from ..tilbago import validation as tilbago_validation
 from ..tilbago.i18n import render as tilbago_render
@@ -15,6 +18,23 @@ from ..tilbago.i18n import render as tilbago_render
 def tilbago_field_message(env, exc, label):
     """The message of a plain-layer FieldValueError, translated, naming ``label``."""
     return tilbago_render(env._(exc.template), {**exc.params, "label": label})
+
+
+def _odoo_folders():
+    """Odoo's own folders, never a case files folder: data dir, source, addons paths."""
+    odoo_dir = os.path.dirname(os.path.abspath(odoo.__file__))
+    folders = [config.get("data_dir"), odoo_dir, os.path.dirname(odoo_dir)]
+    folders += [p.strip() for p in (config.get("addons_path") or "").split(",")]
+    folders += list(getattr(odoo.addons, "__path__", []))
+    return [folder for folder in folders if folder]
+
+
+def tilbago_refuse_key_export(env, fields):
+    """Refuse an export asking for the API key (of the company or of the settings)."""
+    # at any depth ("company_id/tilbago_api_key"), before anything is read
+    if any("tilbago_api_key" in path for path in fields):
+        raise UserError(env._("The tilbago API key cannot be exported."))
+
 
 TILBAGO_PRODUCTION_URL = "https://api.tilbago.ch/v1/"
 TILBAGO_SANDBOX_URL = "http://127.0.0.1:8765/v1/"
@@ -123,13 +143,15 @@ class ResCompany(models.Model):
         """Make sure the case files folder is absolute, exists (created) and is writable."""
         for company in self.filtered("tilbago_storage_path"):
             label = company._tilbago_label("tilbago_storage_path")
+            try:
+                # absolute, no "..", no control character, not a folder of the system
+                # or of Odoo itself (resolved through symlinks)
+                tilbago_storage.check_storage_root(
+                    company.tilbago_storage_path, protected=_odoo_folders()
+                )
+            except ValueError as exc:
+                raise ValidationError(tilbago_field_message(self.env, exc, label)) from None
             path = company.tilbago_storage_path.strip()
-            if not os.path.isabs(path):
-                raise ValidationError(self.env._(
-                    '%(label)s "%(path)s" must be an absolute folder on the Odoo server, '
-                    "starting with /.",
-                    label=label, path=path,
-                ))
             if os.path.exists(path) and not os.path.isdir(path):
                 raise ValidationError(self.env._(
                     '%(label)s "%(path)s" is a file, not a folder.', label=label, path=path,
@@ -219,8 +241,7 @@ class ResCompany(models.Model):
     # -- the API key never leaves through an export -------------------------------------
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
-        if any(path and path[0] == "tilbago_api_key" for path in fields):
-            raise UserError(self.env._("The tilbago API key cannot be exported."))
+        tilbago_refuse_key_export(self.env, fields)
         return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
 
     # -- the client ---------------------------------------------------------------------

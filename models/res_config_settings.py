@@ -9,7 +9,7 @@ from odoo.exceptions import UserError
 
 from ..tilbago import client as tilbago_client
 from ..tilbago import exceptions as tilbago_exceptions
-from .res_company import MANAGER_GROUPS, TILBAGO_SANDBOX_URL
+from .res_company import MANAGER_GROUPS, TILBAGO_SANDBOX_URL, tilbago_refuse_key_export
 
 _logger = logging.getLogger(__name__)
 
@@ -25,7 +25,8 @@ class ResConfigSettings(models.TransientModel):
     )
     tilbago_base_url = fields.Char(related="company_id.tilbago_base_url", readonly=False)
     tilbago_api_key = fields.Char(
-        related="company_id.tilbago_api_key", readonly=False, groups=MANAGER_GROUPS
+        related="company_id.tilbago_api_key", readonly=False, groups=MANAGER_GROUPS,
+        exportable=False,
     )
     tilbago_storage_path = fields.Char(
         related="company_id.tilbago_storage_path", readonly=False
@@ -69,6 +70,11 @@ class ResConfigSettings(models.TransientModel):
     tilbago_effective_url = fields.Char(
         string="tilbago URL", compute="_compute_tilbago_effective_url"
     )
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        # nobody exports the key, not even a manager: as on the company
+        tilbago_refuse_key_export(self.env, fields)
+        return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
 
     @api.depends("tilbago_environment", "tilbago_base_url")
     def _compute_tilbago_effective_url(self):

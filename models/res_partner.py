@@ -16,6 +16,9 @@ from .res_company import tilbago_field_message
 
 TILBAGO_LANGUAGES = [("de", "German"), ("fr", "French"), ("it", "Italian")]
 TILBAGO_SEXES = [("M", "Male"), ("F", "Female"), ("U", "Unknown")]
+#: who reads and writes a debtor's personal data (sex, birth date, nationality, birth
+#: name): the Debt Collection groups (managers imply users); computes run as superuser
+DEBTOR_PERSONAL_GROUPS = "l10n_ch_tilbago.group_tilbago_user"
 
 # Odoo's standard partner titles that tell the sex (base data).
 _TITLE_SEX = {
@@ -74,10 +77,12 @@ class ResPartner(models.Model):
         store=True,
         readonly=False,
         help="Of a natural-person debtor. Offered from the title (Mister, Madam, Miss).",
+        groups=DEBTOR_PERSONAL_GROUPS,
     )
     tilbago_birthdate = fields.Date(
         string="Date of Birth",
         help="Of a natural-person debtor: helps the office identify the right person.",
+        groups=DEBTOR_PERSONAL_GROUPS,
     )
     tilbago_nationality_id = fields.Many2one(
         "res.country",
@@ -86,10 +91,12 @@ class ResPartner(models.Model):
         store=True,
         readonly=False,
         help="Of a natural-person debtor. Defaults to the country of the address.",
+        groups=DEBTOR_PERSONAL_GROUPS,
     )
     tilbago_birth_name = fields.Char(
         string="Birth Name",
         help="Of a natural-person debtor, when it differs from the current last name.",
+        groups=DEBTOR_PERSONAL_GROUPS,
     )
 
     # address as tilbago wants it (not stored: always follows street/street2/zip/city)

@@ -572,7 +572,7 @@ class TilbagoCase(models.Model):
         documents = self.env["tilbago.case.document"]
         for invoice in self.claim_ids.invoice_id:
             attachment = invoice.invoice_pdf_report_id
-            if not attachment:
+            if not attachment or documents._tilbago_attachment_problem(self, attachment):
                 content, _type = self.env["ir.actions.report"].sudo()._render_qweb_pdf(
                     "account.account_invoices", invoice.ids
                 )
@@ -583,6 +583,7 @@ class TilbagoCase(models.Model):
                         "mimetype": "application/pdf",
                         "res_model": self._name,
                         "res_id": self.id,
+                        "company_id": self.company_id.id,
                     }
                 )
             documents |= documents.create(
@@ -683,7 +684,7 @@ class TilbagoCase(models.Model):
             ],
             "documents": [
                 {
-                    "name": document.attachment_id.name,
+                    "name": document.name,
                     "invoice": document.invoice_id.name or None,
                     "tilbago_attachment_id": document.tilbago_attachment_id or None,
                     "state": document.state,
@@ -711,12 +712,16 @@ class TilbagoCase(models.Model):
         self.ensure_one()
         files = []
         with_pdf = self.env["account.move"]
+        Document = self.env["tilbago.case.document"]
         for document in self.document_ids.sorted("id"):
+            if Document._tilbago_attachment_problem(self, document.attachment_id):
+                continue  # not a file of this case: never copied into its folder
+            # checked when the document was created: read as superuser
             attachment = document.attachment_id.sudo()
             subfolder = "invoices" if document.invoice_id else "documents"
             with_pdf |= document.invoice_id
             files.append(
-                (subfolder, attachment.name, attachment.file_size, lambda a=attachment: a.raw or b"")
+                (subfolder, document.name, attachment.file_size, lambda a=attachment: a.raw or b"")
             )
         for invoice in self.claim_ids.invoice_id - with_pdf:
             name = "%s.pdf" % (invoice.name or "invoice")
@@ -1045,7 +1050,15 @@ class TilbagoCaseDocument(models.Model):
     )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     attachment_id = fields.Many2one("ir.attachment", required=True, ondelete="restrict")
-    name = fields.Char(related="attachment_id.name")
+    name = fields.Char(
+        string="File Name",
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        help="The name the file is sent to tilbago and written to the case folder with, "
+        "made safe when the document is created (no folder part, no control character). "
+        "It can be changed until the document is sent.",
+    )
     invoice_id = fields.Many2one("account.move", check_company=True)
     tilbago_attachment_id = fields.Char(string="tilbago Attachment ID", readonly=True)
     state = fields.Selection(
@@ -1085,57 +1098,6 @@ class TilbagoCaseDocument(models.Model):
             self.env["tilbago.case"]._tilbago_translate_problem(problem)
             for problem in tilbago_documents.check_document(name, size)
         ]
-
-    def _tilbago_upload_one(self, client):
-        self.ensure_one()
-        attachment = self.attachment_id.sudo()
-        content = attachment.raw or b""
-        problems = self._tilbago_check_file(attachment.name, len(content))
-        if problems:
-            words = "\n".join(problems)
-            self.write({"state": "error", "last_error": words})
-            self.case_id.message_post(
-                body=_(
-                    "The document %(name)s was not sent to tilbago: %(reason)s",
-                    name=attachment.name,
-                    reason=words,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-            return False
-        try:
-            attachment_id = client.add_attachment(
-                self.case_id.tilbago_id, attachment.name, content
-            )
-        except tilbago_exceptions.TilbagoError as error:
-            _kind, words = self.case_id._tilbago_error_text(error)
-            self.write({"state": "error", "last_error": words})
-            self.case_id.message_post(
-                body=_(
-                    "The document %(name)s could not be sent to tilbago: %(reason)s",
-                    name=attachment.name,
-                    reason=words,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-            return False
-        self.write(
-            {
-                "state": "sent",
-                "tilbago_attachment_id": attachment_id,
-                "date_sent": fields.Datetime.now(),
-                "last_error": False,
-            }
-        )
-        self.case_id.message_post(
-            body=_(
-                "Document %(name)s sent to tilbago (attachment ID %(id)s).",
-                name=attachment.name,
-                id=attachment_id,
-            ),
-            subtype_xmlid="mail.mt_note",
-        )
-        return True
 
     def action_retry(self):
         """Send the documents in error again (the reason stays shown until it works)."""

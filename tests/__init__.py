@@ -6,5 +6,6 @@ from . import test_wizard_requisition
 from . import test_reminder
 from . import test_tour
 from . import test_case_documents
-from . import test_i18n
 from . import test_model_rules
+from . import test_input_model_rules
+from . import test_i18n

@@ -153,7 +153,10 @@ class TestCaseDocuments(_CaseMixin, TilbagoCaseCommon):
 
     def test_too_large_file_refused(self):
         _invoice, case = self._sent_case()
-        with self.assertRaisesRegex(UserError, r"big.pdf is 10.0 MB, larger than the 10.0 MB"):
+        # one byte too many: both sizes exactly, not "10.0 MB, larger than the 10.0 MB"
+        with self.assertRaisesRegex(
+            UserError, r"big.pdf is 10'485'761 bytes, larger than the 10'485'760 bytes"
+        ):
             self._upload(case, "big.pdf", b"x" * (MAX_ATTACHMENT_BYTES + 1))
         self.assertFalse(case.document_ids)
         # exactly the limit goes through
@@ -167,7 +170,7 @@ class TestCaseDocuments(_CaseMixin, TilbagoCaseCommon):
         requests_before = len(self.sandbox.requests)
         document._tilbago_upload()
         self.assertEqual(document.state, "error")
-        self.assertIn("scan.tif is 10.0 MB, larger than", document.last_error)
+        self.assertIn("scan.tif is 10'485'770 bytes, larger than", document.last_error)
         self.assertEqual(len(self.sandbox.requests), requests_before)  # nothing sent
 
     def test_failure_then_retry(self):

@@ -122,11 +122,18 @@ class TestTilbagoSettings(TransactionCase):
         self.assertIn("not a folder", message)
 
     def test_storage_path_not_writable(self):
-        # /proc refuses new files even to root (os.access would say yes to root)
+        # a folder under a file cannot be created, even by root (os.access would say yes)
+        blocker = os.path.join(self.tmp, "blocker")
+        with open(blocker, "w") as handle:
+            handle.write("x")
+        message = self.assertSettingRefused(
+            {"tilbago_storage_path": os.path.join(blocker, "cases")}, "Case Files Folder")
+        self.assertIn("cannot be created or written", message)
+        # /proc refuses new files even to root: refused before trying, a system folder
         for path in ("/proc", "/proc/t3-tilbago-cases"):
             message = self.assertSettingRefused({"tilbago_storage_path": path},
                                                 "Case Files Folder")
-            self.assertIn("cannot be created or written", message)
+            self.assertIn("lies in /proc, a folder of the system", message)
 
     def test_delays_out_of_range(self):
         for fname, value, label in (

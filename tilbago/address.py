@@ -34,7 +34,7 @@ _POB = re.compile(
 
 
 def _clean(text):
-    if text is None:
+    if text is None or text is False:  # Odoo's empty field is False, not "False"
         return ""
     return re.sub(r"\s+", " ", str(text)).strip()
 

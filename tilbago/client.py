@@ -317,9 +317,8 @@ class TilbagoClient:
         return quote(value, safe="")
 
     def _clean(self, text):
-        """``text`` without the API key in it (a server might echo it)."""
-        text = str(text)
-        return text.replace(self.__api_key, "***") if self.__api_key in text else text
+        """``text`` without the API key in it, in any letter case (a server might echo it)."""
+        return re.sub(re.escape(self.__api_key), "***", str(text), flags=re.IGNORECASE)
 
     def _request(self, method, path, duplicate_check=False, **kwargs):
         url = self.base_url + path
@@ -370,8 +369,10 @@ class TilbagoClient:
             text = (response.text or "").strip()
             message = text[:300] if text else (response.reason or "no message")
         message = self._clean(message)
-        _logger.info("tilbago refused %s %s: %s %s", response.request.method,
-                     response.url, status, message)
+        # tilbago's message may quote debtor data: the status code only at INFO
+        _logger.info("tilbago refused %s %s: HTTP %s", response.request.method,
+                     self._clean(response.url), status)
+        _logger.debug("tilbago's message for HTTP %s: %s", status, message)
         if status == 401:
             return AuthenticationError(status, message)
         if status == 402:

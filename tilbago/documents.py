@@ -24,7 +24,7 @@ from .validation import Problem
 #: the largest document this module sends to tilbago (bytes); see the module docstring
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
-__all__ = ["MAX_ATTACHMENT_BYTES", "check_document", "human_size"]
+__all__ = ["MAX_ATTACHMENT_BYTES", "check_document", "human_size", "human_sizes"]
 
 
 def human_size(size):
@@ -34,6 +34,24 @@ def human_size(size):
     if size < 1024 * 1024:
         return "%.1f KB" % (size / 1024)
     return "%.1f MB" % (size / (1024 * 1024))
+
+
+def _exact(size):
+    """``size`` in bytes, thousands apart the Swiss way: "10'485'761 bytes"."""
+    return "%s bytes" % format(size, ",").replace(",", "'")
+
+
+def human_sizes(size, limit):
+    """``size`` and ``limit`` in words that tell them apart.
+
+    Rounded ("12.5 MB", "10.0 MB") when the rounded figures differ, else both exactly
+    in bytes ("10'485'761 bytes" and "10'485'760 bytes"): a file one byte too large is
+    never "10.0 MB, larger than 10.0 MB".
+    """
+    shown, shown_limit = human_size(size), human_size(limit)
+    if shown == shown_limit:
+        return _exact(size), _exact(limit)
+    return shown, shown_limit
 
 
 def check_document(filename, size, limit=MAX_ATTACHMENT_BYTES):
@@ -59,6 +77,6 @@ def check_document(filename, size, limit=MAX_ATTACHMENT_BYTES):
             _("%(label)s %(name)s is %(size)s, larger than the %(limit)s a document sent "
               "to tilbago may have. Send a smaller file (e.g. scanned at a lower "
               "resolution, or split into several documents)."),
-            {"name": name or "-", "size": human_size(size), "limit": human_size(limit)},
+            dict(zip(("size", "limit"), human_sizes(size, limit)), name=name or "-"),
         ))
     return problems

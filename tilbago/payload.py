@@ -11,7 +11,8 @@ point, dates ``YYYY-MM-DD``.
 
 * UID → ``CHE-XXX.XXX.XXX``; phones → ``+41 848 273 787`` (see
   :func:`~tilbago.validation.normalize_phone`); language lower case; sex and nationality
-  upper case; IBAN compact; text stripped;
+  upper case; IBAN compact; text in Unicode NFC, runs of spaces made one space, stripped
+  (control and invisible characters are left for validation to refuse, naming the field);
 * a value that cannot be normalised (a UID with a wrong check digit, an unparsable
   phone, an amount that is not a number, …) is sent **verbatim** (text stripped), so
   tilbago's own refusal names the same field;
@@ -38,12 +39,14 @@ from .validation import (
     check_nationality,
     check_sex,
     normalize_phone,
+    normalize_text,
     normalize_uid,
 )
 
 
 def _text(value):
-    return value.strip() if isinstance(value, str) else value
+    """Text as it goes out: NFC, spaces collapsed, stripped (see ``normalize_text``)."""
+    return normalize_text(value)
 
 
 def _present(value):

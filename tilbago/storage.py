@@ -31,11 +31,17 @@ import re
 import tempfile
 import unicodedata
 
+from .i18n import _
+from .validation import FieldValueError
+
 __all__ = [
     "MAX_NAME_BYTES",
+    "SYSTEM_FOLDERS",
     "UnsafePath",
+    "check_storage_root",
     "mirror_case",
     "redact",
+    "safe_document_name",
     "safe_join",
     "safe_name",
     "write_atomic",
@@ -55,6 +61,72 @@ FILE_MODE = 0o640
 
 class UnsafePath(OSError):
     """A name would have led outside the case folder (never written)."""
+
+
+# -- the case files folder itself ---------------------------------------------------------
+
+LABEL_STORAGE = _("Case files folder")
+ROOT_NOT_ABSOLUTE = _(
+    '%(label)s "%(value)s" must be an absolute folder on the Odoo server, starting with /.'
+)
+ROOT_INVISIBLE = _(
+    "%(label)s contains a control or invisible character (%(char)s): type the folder again."
+)
+ROOT_PARENT = _(
+    '%(label)s "%(value)s" must not contain "..": write the folder itself, e.g. '
+    "/srv/tilbago/cases."
+)
+ROOT_SYSTEM = _(
+    '%(label)s "%(value)s" lies in %(folder)s, a folder of the system or of Odoo '
+    "itself: choose a folder of its own, e.g. /srv/tilbago/cases."
+)
+
+#: folders the case files must never go into (nor be): the system's own, PostgreSQL's
+SYSTEM_FOLDERS = (
+    "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/proc",
+    "/sys", "/dev", "/boot", "/var/lib/postgresql",
+)
+
+
+def _inside(path, folder):
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:
+        return False
+
+
+def check_storage_root(path, protected=(), label=LABEL_STORAGE):
+    """The case files folder ``path`` resolved, if it is a folder the cases may go into.
+
+    Refused with :class:`~tilbago.validation.FieldValueError` (naming ``label``): a path
+    that is not text, holds a NUL, control or invisible character, is not absolute, has a
+    ``..`` part, or that is, once symlinks and ``..`` are resolved, ``/`` or inside
+    :data:`SYSTEM_FOLDERS` (``/lib*`` included) or one of ``protected`` (the caller's own
+    folders: Odoo's source, data and addons directories). Nothing is created.
+    """
+    if not isinstance(path, str):
+        raise FieldValueError(ROOT_NOT_ABSOLUTE, label, value=repr(path))
+    text = path.strip()
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+            raise FieldValueError(ROOT_INVISIBLE, label, char="U+%04X" % ord(char))
+    if not os.path.isabs(text):
+        raise FieldValueError(ROOT_NOT_ABSOLUTE, label, value=text)
+    if ".." in text.replace("\\", "/").split("/"):
+        raise FieldValueError(ROOT_PARENT, label, value=text)
+    resolved = os.path.realpath(text)
+    if resolved == os.path.realpath("/"):
+        raise FieldValueError(ROOT_SYSTEM, label, value=text, folder="/")
+    folders = [os.path.abspath(f) for f in list(SYSTEM_FOLDERS) + list(protected) if f]
+    for where in (os.path.abspath(text), resolved):
+        top = where.split("/")[1]
+        if top.startswith("lib"):  # /lib, /lib64, /libx32 …
+            raise FieldValueError(ROOT_SYSTEM, label, value=text, folder="/" + top)
+        for folder in folders:
+            for candidate in (folder, os.path.realpath(folder)):
+                if candidate != "/" and _inside(where, candidate):
+                    raise FieldValueError(ROOT_SYSTEM, label, value=text, folder=folder)
+    return resolved
 
 
 def safe_name(name, default="file"):
@@ -78,6 +150,21 @@ def safe_name(name, default="file"):
     if stem.upper().rstrip(" ") in _RESERVED:
         text = "_" + text
     return _truncate(text)
+
+
+def safe_document_name(name, default="document"):
+    """:func:`safe_name` for a document sent to tilbago, keeping its extension.
+
+    A name whose stem is nothing once cleaned (".pdf", "\\x07\\x07.pdf") becomes
+    ``default`` with the extension ("document.pdf"); one that is nothing at all ("..",
+    "", control characters only) becomes ``default``.
+    """
+    text = safe_name(name, default="")
+    stem, dot, ext = str(name or "").rpartition(".")
+    ext = safe_name(ext, default="") if dot else ""
+    if ext and not safe_name(stem, default="") and " " not in ext:
+        return safe_name("%s.%s" % (default, ext), default=default)
+    return text or safe_name(default, default="document")
 
 
 def _truncate(text):
@@ -156,7 +243,8 @@ def redact(value, secrets=()):
         return [redact(item, secrets) for item in value]
     if isinstance(value, str):
         for secret in secrets:
-            value = value.replace(secret, "***")
+            # in any letter case: a server may echo the key upper- or lower-cased
+            value = re.sub(re.escape(secret), "***", value, flags=re.IGNORECASE)
     return value
 
 

@@ -18,6 +18,7 @@ translates with ``problem.render(env._)``.
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
 
@@ -69,6 +70,16 @@ BIRTH_FORMAT = _(
     "year yyyy."
 )
 BIRTH_FUTURE = _('%(label)s "%(value)s" lies in the future.')
+BIRTH_TOO_EARLY = _('%(label)s "%(value)s" lies before 1900: check the year.')
+INTEREST_FUTURE = _(
+    '%(label)s "%(value)s" lies in the future: interest can only run from today or an '
+    "earlier day."
+)
+TEXT_INVISIBLE = _(
+    "%(label)s contains an invisible or control character (%(char)s, character "
+    "%(position)s): type the text again without it."
+)
+STREET_OR_POB = _("%(label)s is required, or a post-office box.")
 LANGUAGE_INVALID = _('%(label)s "%(value)s" must be de (German), fr (French) or it (Italian).')
 SEX_INVALID = _('%(label)s "%(value)s" must be M (male), F (female) or U (unknown).')
 IBAN_INVALID = _('%(label)s "%(value)s" is not a valid IBAN.')
@@ -273,6 +284,60 @@ def _shown(value):
     return value if isinstance(value, str) else repr(value)
 
 
+# --------------------------------------------------------------------------- text
+
+#: Unicode categories never sent to tilbago: control (Cc: NUL, BEL, newline, tab…),
+#: format (Cf: zero-width space, U+202E right-to-left override, soft hyphen…), line and
+#: paragraph separators (Zl, Zp), surrogates, private use and unassigned code points.
+#: Other spaces (Zs: no-break space…) become an ordinary space.
+FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+#: the earliest date of birth accepted
+EARLIEST_BIRTH_YEAR = 1900
+
+
+def find_invisible(text):
+    """``(position, character)`` of the first forbidden character of ``text``, or None.
+
+    Leading and trailing whitespace does not count (it is stripped before sending);
+    the position is 1-based in the stripped text.
+    """
+    for position, char in enumerate(text.strip(), start=1):
+        if unicodedata.category(char) in FORBIDDEN_CATEGORIES:
+            return position, char
+    return None
+
+
+def describe_char(char):
+    """A forbidden character in words: ``U+200B ZERO WIDTH SPACE``."""
+    name = unicodedata.name(char, "")
+    return "U+%04X %s" % (ord(char), name) if name else "U+%04X" % ord(char)
+
+
+def normalize_text(value):
+    """``value`` as it goes out: NFC, every space run made one ordinary space, stripped.
+
+    Anything that is not text is returned unchanged. Forbidden characters are left in
+    place: validation refuses them, naming the field, rather than dropping them silently.
+    """
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFC", value.strip())
+    text = "".join(" " if unicodedata.category(char) == "Zs" else char for char in text)
+    return re.sub(" {2,}", " ", text).strip()
+
+
+def _plain_number(value):
+    """A rate as people type it: ``Decimal("1E+2")`` -> ``100``, ``"4.250"`` -> ``4.25``."""
+    try:
+        number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+    except (ArithmeticError, TypeError, ValueError):
+        return _shown(value)
+    if not number.is_finite():
+        return _shown(value)
+    text = format(number.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
 # --------------------------------------------------------------------------- field checkers
 
 # Suffixes of the VAT (MWST/TVA/IVA) and commercial register (HR/RC/RI) forms of the UID.
@@ -376,11 +441,11 @@ def check_interest_rate(value, label=LABEL_RATE):
     except ArithmeticError:
         raise FieldValueError(RATE_NOT_NUMBER, label, value=value) from None
     if not rate.is_finite():
-        raise FieldValueError(RATE_NOT_NUMBER, label, value=str(value))
+        raise FieldValueError(RATE_NOT_NUMBER, label, value=str(value).strip())
     if rate < 0 or rate > Decimal("99.99999"):
-        raise FieldValueError(RATE_RANGE, label, value=str(value))
+        raise FieldValueError(RATE_RANGE, label, value=_plain_number(rate))
     if rate != rate.quantize(Decimal("0.00001")):
-        raise FieldValueError(RATE_DECIMALS, label, value=str(value))
+        raise FieldValueError(RATE_DECIMALS, label, value=_plain_number(rate))
     return rate
 
 
@@ -406,14 +471,16 @@ def check_date_of_birth(value, label=LABEL_BIRTH, today=None):
     if isinstance(value, datetime.date):
         if value > today:
             raise FieldValueError(BIRTH_FUTURE, label, value=value.isoformat())
+        if value.year < EARLIEST_BIRTH_YEAR:
+            raise FieldValueError(BIRTH_TOO_EARLY, label, value=value.isoformat())
         return value.isoformat()
     if not isinstance(value, str):
         raise FieldValueError(BIRTH_FORMAT, label, value=_shown(value))
     text = value.strip()
     for pattern, fmt in (
-        (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"),
-        (r"\d{2}\.\d{2}\.\d{4}", "%d.%m.%Y"),
-        (r"\d{4}", "%Y"),
+        (r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "%Y-%m-%d"),
+        (r"[0-9]{2}\.[0-9]{2}\.[0-9]{4}", "%d.%m.%Y"),
+        (r"[0-9]{4}", "%Y"),
     ):
         if re.fullmatch(pattern, text):
             try:
@@ -423,6 +490,8 @@ def check_date_of_birth(value, label=LABEL_BIRTH, today=None):
             too_late = parsed.year > today.year if fmt == "%Y" else parsed > today
             if too_late:
                 raise FieldValueError(BIRTH_FUTURE, label, value=text)
+            if parsed.year < EARLIEST_BIRTH_YEAR:
+                raise FieldValueError(BIRTH_TOO_EARLY, label, value=text)
             return text
     raise FieldValueError(BIRTH_FORMAT, label, value=text)
 
@@ -459,7 +528,7 @@ _URL = re.compile(r"^https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d+)?
 
 def check_url(value, label=LABEL_URL):
     """Return the web address stripped if it is an ``http(s)://host/...`` URL without spaces."""
-    if not isinstance(value, str) or not _URL.match(value.strip()):
+    if not isinstance(value, str) or not _URL.match(value.strip()) or find_invisible(value):
         raise FieldValueError(URL_INVALID, label, value=_shown(value))
     return value.strip()
 
@@ -490,12 +559,23 @@ class _Collector:
         if not isinstance(value, str):
             self.add(field, label, NOT_TEXT, value=repr(value), **label_params)
             return False
-        if max_length is not None and len(value.strip()) > max_length:
+        if not self.visible(value, field, label, **label_params):
+            return False
+        length = len(normalize_text(value))
+        if max_length is not None and length > max_length:
             self.add(
-                field, label, REASON_TOO_LONG,
-                length=len(value.strip()), max=max_length, **label_params
+                field, label, REASON_TOO_LONG, length=length, max=max_length, **label_params
             )
         return True
+
+    def visible(self, value, field, label, **label_params):
+        """Whether text ``value`` is free of control and invisible characters (else noted)."""
+        found = find_invisible(value)
+        if found:
+            position, char = found
+            self.add(field, label, TEXT_INVISIBLE, char=describe_char(char),
+                     position=position, **label_params)
+        return not found
 
 
 def _blank(value):
@@ -506,7 +586,13 @@ def _check_address(out, address, prefix, labels):
     if address is None:
         out.add(prefix + "address", labels["address"], REQUIRED)
         return
-    out.text(address.street, prefix + "address.street", labels["address.street"])
+    # the contract takes a street or a post-office box (or both)
+    has_pob = isinstance(address.pob, str) and bool(normalize_text(address.pob))
+    if _blank(address.street) and not has_pob:
+        out.add(prefix + "address.street", labels["address.street"], STREET_OR_POB)
+    else:
+        out.text(address.street, prefix + "address.street", labels["address.street"],
+                 required=False)
     out.text(
         address.streetnumber, prefix + "address.streetnumber",
         labels["address.streetnumber"], required=False,
@@ -523,7 +609,10 @@ def _check_person(out, person, role, today):
     labels = PERSON_LABELS[role]
     prefix = role + "."
     out.text(person.external_ref, prefix + "externalRef", labels["externalRef"])
-    if person.is_legal_person:
+    # a company name given but blank, and no person's name: a company whose name is
+    # missing (not a natural person without a first name)
+    meant_legal = person.company is not None and _blank(person.name) and _blank(person.surname)
+    if person.is_legal_person or meant_legal:
         out.text(person.company, prefix + "company", labels["company"])
         out.text(person.name_addon, prefix + "nameAddon", labels["nameAddon"], required=False)
         if _blank(person.company_uid):
@@ -570,7 +659,7 @@ def _check_person(out, person, role, today):
                 out.check(checker, value, prefix + key, labels[key])
 
 
-def _check_claim(out, claim, field, labels, label_params, reason_max):
+def _check_claim(out, claim, field, labels, label_params, reason_max, today):
     if claim is None:
         out.add(field, labels[""], REQUIRED, **label_params)
         return
@@ -582,7 +671,7 @@ def _check_claim(out, claim, field, labels, label_params, reason_max):
     else:
         try:
             rappen = to_rappen(amount)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, ArithmeticError):
             out.add(p + "amount", labels["amount"], AMOUNT_NOT_NUMBER,
                     value=_shown(amount), **label_params)
         else:
@@ -599,6 +688,9 @@ def _check_claim(out, claim, field, labels, label_params, reason_max):
     elif isinstance(date_from, datetime.datetime) or not isinstance(date_from, datetime.date):
         out.add(p + "interestDateFrom", labels["interestDateFrom"], NOT_DATE,
                 value=_shown(date_from), **label_params)
+    elif date_from > (today or datetime.date.today()):
+        out.add(p + "interestDateFrom", labels["interestDateFrom"], INTEREST_FUTURE,
+                value=date_from.isoformat(), **label_params)
     if _blank(claim.interest_rate):
         out.add(p + "interestRate", labels["interestRate"], REQUIRED, **label_params)
     else:
@@ -647,12 +739,12 @@ def validate_case(case, today=None):
         _check_person(out, case.debtor, "debtor", today)
     if case.creditor is not None:
         _check_person(out, case.creditor, "creditor", today)
-    _check_claim(out, case.claim, "claim", CLAIM_LABELS["claim"], {}, FIRST_REASON_MAX)
+    _check_claim(out, case.claim, "claim", CLAIM_LABELS["claim"], {}, FIRST_REASON_MAX, today)
     subsidiary = list(case.subsidiary_claims or ())
     for index, claim in enumerate(subsidiary):
         _check_claim(
             out, claim, f"subsidiaryClaims[{index}]", CLAIM_LABELS["subsidiaryClaims"],
-            {"number": index + 1}, OTHER_REASON_MAX,
+            {"number": index + 1}, OTHER_REASON_MAX, today,
         )
     count = (case.claim is not None) + len(subsidiary)
     if count > MAX_CLAIMS:
@@ -675,7 +767,46 @@ def validate_case(case, today=None):
         seen.add(ref)
     if not _blank(case.status) and case.status != "002":
         out.add("status", CASE_LABELS["status"], STATUS_INVALID, value=_shown(case.status))
+    _check_wire_text(out, case)
     return out.problems
+
+
+def _label_of(path):
+    """``(label, label params)`` of a wire path ("debtor.address.city", "claim.reason")."""
+    head, _dot, rest = path.partition(".")
+    if head in PERSON_LABELS:
+        labels = PERSON_LABELS[head]
+        return labels.get(rest, labels[""]), {}
+    match = re.fullmatch(r"subsidiaryClaims\[(\d+)\]", head)
+    if head == "claim" or match:
+        labels = CLAIM_LABELS["subsidiaryClaims" if match else "claim"]
+        params = {"number": int(match.group(1)) + 1} if match else {}
+        return labels.get(rest, labels[""]), params
+    return CASE_LABELS.get(path, CASE_LABELS.get(head, path)), {}
+
+
+def _wire_strings(value, path=""):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _wire_strings(item, "%s.%s" % (path, key) if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _wire_strings(item, "%s[%d]" % (path, index))
+    elif isinstance(value, str):
+        yield path, value
+
+
+def _check_wire_text(out, case):
+    """Last guard: no text of the body as it would be sent holds a forbidden character."""
+    try:
+        wire = case.to_wire()
+    except Exception:  # noqa: BLE001 - a body that cannot be built is reported elsewhere
+        return
+    flagged = {problem.field for problem in out.problems}
+    for path, text in _wire_strings(wire):
+        if path not in flagged:
+            label, params = _label_of(path)
+            out.visible(text, path, label, **params)
 
 
 def check_case(case, today=None):

@@ -78,6 +78,19 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
         for wizard in self:
             wizard.size_limit = text
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("upload_filename"):
+                # a NUL cannot even be stored; the rest is made safe with the document
+                vals["upload_filename"] = vals["upload_filename"].replace("\x00", "")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("upload_filename"):
+            vals = dict(vals, upload_filename=vals["upload_filename"].replace("\x00", ""))
+        return super().write(vals)
+
     # -- the action ----------------------------------------------------------------------
     def _tilbago_upload_content(self):
         """(name, bytes) of the uploaded file."""
@@ -131,6 +144,7 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
                     "raw": content,
                     "res_model": case._name,
                     "res_id": case.id,
+                    "company_id": case.company_id.id,
                 }
             )
         invoices = case.invoice_ids | case.claim_ids.invoice_id

@@ -200,7 +200,11 @@ def test_check_document():
     assert check_document("a.pdf", 1) == []
     assert check_document("a.pdf", MAX_ATTACHMENT_BYTES) == []
     [too_big] = check_document("a.pdf", MAX_ATTACHMENT_BYTES + 1)
-    assert "10.0 MB" in too_big.message and "a.pdf" in too_big.message
+    # one byte too large: the sizes are told apart, in bytes
+    assert "10'485'761 bytes, larger than the 10'485'760 bytes" in too_big.message
+    assert "10.0 MB" not in too_big.message and "a.pdf" in too_big.message
+    [much_too_big] = check_document("a.pdf", 25 * 1024 * 1024)
+    assert "is 25.0 MB, larger than the 10.0 MB" in much_too_big.message
     [empty] = check_document("a.pdf", 0)
     assert "empty" in empty.message and "a.pdf" in empty.message
     assert len(check_document("", 0)) == 2

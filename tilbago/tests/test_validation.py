@@ -657,7 +657,8 @@ def test_every_label_and_template_renders():
     for label in labels:
         assert label % {"number": 1}
     templates = [value for name, value in vars(v).items() if name.isupper() and isinstance(value, str)]
-    params = {"label": "L", "value": "x", "length": 1, "max": 2, "count": 3, "number": 1}
+    params = {"label": "L", "value": "x", "length": 1, "max": 2, "count": 3, "number": 1,
+              "char": "U+0007 BEL", "position": 1}
     for template in templates:
         assert template % params
     assert set(v.PERSON_LABELS["creditor"]) == set(v.PERSON_LABELS["debtor"]) | {"tradeRegisterUrl", "iban"}

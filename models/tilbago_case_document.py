@@ -1,0 +1,208 @@
+# Copyright 2026 l10n_ch_tilbago contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The documents of a case: which file a document may be, its safe name, its upload.
+
+A document may only be a file of the case's company attached to the case or to one of
+its invoices (the attach wizard attaches its uploads to the case), that the user who
+creates it may read: checked in ``create``/``write`` as that user, so an RPC call, an
+import or a server action gets the same rule as the wizard. Only such a file is read as
+superuser afterwards (to send it while the user has no right on the invoice's PDF field,
+to mirror it into the case folder). Its name is made safe once, when the document is
+created, and can be changed until it is sent; a document not sent can be removed.
+No exception other than tilbago's own escapes an upload: a failure is the document's
+*Error* state, with the reason in words.
+"""
+
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..tilbago import exceptions as tilbago_exceptions
+from ..tilbago import storage as tilbago_storage
+
+_logger = logging.getLogger(__name__)
+
+
+class TilbagoCaseDocument(models.Model):
+    _inherit = "tilbago.case.document"
+
+    @api.depends("attachment_id")
+    def _compute_name(self):
+        # stored, so computed as superuser: only the name of a file the document may be
+        for document in self:
+            if document.name:
+                continue
+            problem = self._tilbago_attachment_problem(document.case_id, document.attachment_id)
+            document.name = tilbago_storage.safe_document_name(
+                False if problem else document.attachment_id.name, default=_("document")
+            )
+
+    # -- which file a document may be --------------------------------------------------
+    @api.model
+    def _tilbago_attachment_problem(self, case, attachment):
+        """Why ``attachment`` cannot be a document of ``case`` (words), or False.
+
+        It must be a file of the case's company attached to the case or to one of its
+        invoices (the invoice PDFs included; the attach wizard attaches uploads to the
+        case). Checked as superuser: who may read it is checked by the caller.
+        """
+        case, attachment = case.sudo(), attachment.sudo()
+        if not attachment.exists():
+            return _("the file does not exist (any more)")
+        if attachment.company_id and attachment.company_id != case.company_id:
+            return _("the file belongs to another company than the case")
+        invoices = case.invoice_ids | case.claim_ids.invoice_id
+        if not (
+            (attachment.res_model == case._name and attachment.res_id == case.id)
+            or (attachment.res_model == "account.move" and attachment.res_id in invoices.ids)
+        ):
+            return _("only files attached to the case or to its invoices can be sent")
+        if attachment.type != "binary":
+            return _("the file is a link, not a file")
+        return False
+
+    @api.model
+    def _tilbago_check_attachment(self, case, attachment):
+        """Refuse ``attachment`` as a document of ``case`` for the current user."""
+        problem = self._tilbago_attachment_problem(case, attachment)
+        if problem:
+            # the file's name is not shown: the user may not be allowed to read it
+            raise AccessError(
+                _(
+                    "The file (attachment ID %(id)s) cannot be a document of the case "
+                    "%(case)s: %(reason)s.",
+                    id=attachment.id,
+                    case=case.sudo().name,
+                    reason=problem,
+                )
+            )
+        if self.env.su:
+            return
+        attachment = attachment.with_env(self.env)
+        try:
+            attachment.check_access("read")
+            attachment.check("read")
+        except AccessError:
+            raise AccessError(
+                _(
+                    "You are not allowed to read the file (attachment ID %(id)s): it "
+                    "cannot be sent to tilbago.",
+                    id=attachment.id,
+                )
+            ) from None
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # checked as the user before anything reads the file as superuser (its name)
+        for vals in vals_list:
+            self._tilbago_check_attachment(
+                self.env["tilbago.case"].browse(vals.get("case_id")),
+                self.env["ir.attachment"].browse(vals.get("attachment_id")),
+            )
+            if vals.get("name"):
+                vals["name"] = tilbago_storage.safe_document_name(
+                    vals["name"], default=_("document")
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "name" in vals:
+            if any(document.state == "sent" for document in self):
+                raise UserError(_("A document already sent to tilbago cannot be renamed."))
+            name = tilbago_storage.safe_document_name(vals["name"], default=_("document"))
+            vals = dict(vals, name=name)
+        if "case_id" in vals or "attachment_id" in vals:
+            for document in self:
+                self._tilbago_check_attachment(
+                    self.env["tilbago.case"].browse(vals.get("case_id", document.case_id.id)),
+                    self.env["ir.attachment"].browse(
+                        vals.get("attachment_id", document.attachment_id.id)
+                    ),
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        for document in self:
+            if document.state == "sent":
+                raise UserError(
+                    _(
+                        "The document %(name)s is in tilbago already: it cannot be removed.",
+                        name=document.name,
+                    )
+                )
+
+    def action_remove(self):
+        """Remove documents not sent (e.g. one in error that will never go)."""
+        cases = self.case_id
+        self.unlink()
+        cases._tilbago_store_files()
+        return True
+
+    def _tilbago_upload_one(self, client):
+        self.ensure_one()
+        name = self.name
+        problem = self._tilbago_attachment_problem(self.case_id, self.attachment_id)
+        if problem:
+            words = _("This file cannot be sent: %(reason)s.", reason=problem)
+            return self._tilbago_fail(words, not_sent=True)
+        # checked when the document was created: read as superuser from here on
+        attachment = self.attachment_id.sudo()
+        content = attachment.raw or b""
+        problems = self._tilbago_check_file(name, len(content))
+        if problems:
+            return self._tilbago_fail("\n".join(problems), not_sent=True)
+        try:
+            attachment_id = client.add_attachment(self.case_id.tilbago_id, name, content)
+        except tilbago_exceptions.TilbagoError as error:
+            _kind, words = self.case_id._tilbago_error_text(error)
+            return self._tilbago_fail(words)
+        except (ValueError, TypeError, OSError, UnicodeError) as error:
+            # never a traceback after the case is in tilbago: the document says why
+            _logger.warning(
+                "tilbago case %s: document %s not sent (%s)",
+                self.case_id.name, self.id, type(error).__name__,
+            )
+            words = _(
+                "The file could not be sent under the name %(name)s (%(reason)s): rename "
+                "the document, or remove it, then use Send Documents.",
+                name=name,
+                reason=str(error) or type(error).__name__,
+            )
+            return self._tilbago_fail(words)
+        self.write(
+            {
+                "state": "sent",
+                "tilbago_attachment_id": attachment_id,
+                "date_sent": fields.Datetime.now(),
+                "last_error": False,
+            }
+        )
+        self.case_id.message_post(
+            body=_(
+                "Document %(name)s sent to tilbago (attachment ID %(id)s).",
+                name=name,
+                id=attachment_id,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def _tilbago_fail(self, words, not_sent=False):
+        """Keep the reason on the document (state Error) and in the case's chatter."""
+        self.write({"state": "error", "last_error": words})
+        if not_sent:
+            body = _(
+                "The document %(name)s was not sent to tilbago: %(reason)s",
+                name=self.name,
+                reason=words,
+            )
+        else:
+            body = _(
+                "The document %(name)s could not be sent to tilbago: %(reason)s",
+                name=self.name,
+                reason=words,
+            )
+        self.case_id.message_post(body=body, subtype_xmlid="mail.mt_note")
+        return False
