@@ -1080,7 +1080,7 @@ class TilbagoCaseDocument(models.Model):
             try:
                 client = self.env["tilbago.case"]._tilbago_client_for(company)
             except (UserError, ValueError) as error:
-                documents.write({"state": "error", "last_error": str(error.args[0])})
+                documents.sudo().write({"state": "error", "last_error": str(error.args[0])})
                 continue
             try:
                 for document in documents:

@@ -24,8 +24,35 @@ from ..tilbago import storage as tilbago_storage
 _logger = logging.getLogger(__name__)
 
 
+#: what tilbago answered for a document: written by the addon only (in superuser
+#: mode, see tilbago_evidence.py for why ``env.su`` and not a context key)
+DOCUMENT_EVIDENCE = ("state", "tilbago_attachment_id", "date_sent", "last_error")
+
+
 class TilbagoCaseDocument(models.Model):
     _inherit = "tilbago.case.document"
+
+    def _tilbago_check_evidence(self, vals):
+        if self.env.su:
+            return
+        protected = set(vals) & set(DOCUMENT_EVIDENCE)
+        if protected:
+            raise AccessError(
+                _(
+                    "%(fields)s of a case document are written by the debt collection "
+                    "module only: they record what tilbago answered.",
+                    fields=", ".join(
+                        sorted("'%s'" % self._fields[f]._description_string(self.env)
+                               for f in protected)
+                    ),
+                )
+            )
+        if {"case_id", "attachment_id"} & set(vals) and any(
+            document.state == "sent" for document in self
+        ):
+            raise UserError(
+                _("A document already sent to tilbago cannot be moved to another file or case.")
+            )
 
     @api.depends("attachment_id")
     def _compute_name(self):
@@ -96,6 +123,7 @@ class TilbagoCaseDocument(models.Model):
     def create(self, vals_list):
         # checked as the user before anything reads the file as superuser (its name)
         for vals in vals_list:
+            self._tilbago_check_evidence(vals)
             self._tilbago_check_attachment(
                 self.env["tilbago.case"].browse(vals.get("case_id")),
                 self.env["ir.attachment"].browse(vals.get("attachment_id")),
@@ -107,6 +135,7 @@ class TilbagoCaseDocument(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._tilbago_check_evidence(vals)
         if "name" in vals:
             if any(document.state == "sent" for document in self):
                 raise UserError(_("A document already sent to tilbago cannot be renamed."))
@@ -171,7 +200,7 @@ class TilbagoCaseDocument(models.Model):
                 reason=str(error) or type(error).__name__,
             )
             return self._tilbago_fail(words)
-        self.write(
+        self.sudo().write(
             {
                 "state": "sent",
                 "tilbago_attachment_id": attachment_id,
@@ -191,7 +220,7 @@ class TilbagoCaseDocument(models.Model):
 
     def _tilbago_fail(self, words, not_sent=False):
         """Keep the reason on the document (state Error) and in the case's chatter."""
-        self.write({"state": "error", "last_error": words})
+        self.sudo().write({"state": "error", "last_error": words})
         if not_sent:
             body = _(
                 "The document %(name)s was not sent to tilbago: %(reason)s",

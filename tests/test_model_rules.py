@@ -151,6 +151,49 @@ class TestModelRulesRpc(_RpcMixin, TilbagoCaseCommon, HttpCase):
         )
         self.assertEqual(case.claim_ids.amount, 400.0)
 
+    def test_clerk_cannot_forge_what_tilbago_answered_for_a_document(self):
+        _invoice, case = self._sent_case()
+
+        def upload(name):
+            return self.env["ir.attachment"].create(
+                {"name": name, "raw": b"%PDF-1.4 " + name.encode(), "res_model": "tilbago.case",
+                 "res_id": case.id, "company_id": case.company_id.id}
+            )
+        sent = self.env["tilbago.case.document"].create(
+            {"case_id": case.id, "attachment_id": upload("delivery.pdf").id}
+        )
+        sent._tilbago_upload()
+        self.assertEqual(sent.state, "sent")
+        upload = upload("contract.pdf")
+        self.authenticate("t5_billing", "t5_billing")
+        # a document that never went out cannot be made to look sent
+        for vals in (
+            {"state": "sent"},
+            {"tilbago_attachment_id": "SBX-ATT-FORGED"},
+            {"date_sent": "2020-01-01 00:00:00"},
+        ):
+            with self.subTest(create=vals), self.assertRaises(RpcError) as caught:
+                self._rpc("tilbago.case.document", "create",
+                          dict(vals, case_id=case.id, attachment_id=upload.id))
+            self.assertIn("AccessError", caught.exception.args[0])
+        doc_id = self._rpc("tilbago.case.document", "create",
+                           {"case_id": case.id, "attachment_id": upload.id})
+        for vals in ({"state": "sent"}, {"tilbago_attachment_id": "X"}, {"last_error": False}):
+            with self.subTest(write=vals), self.assertRaises(RpcError) as caught:
+                self._rpc("tilbago.case.document", "write", [doc_id], vals)
+            self.assertIn("AccessError", caught.exception.args[0])
+        # nor can a sent document be pointed at another file
+        with self.assertRaises(RpcError):
+            self._rpc("tilbago.case.document", "write", [sent.id], {"attachment_id": upload.id})
+        document = self.env["tilbago.case.document"].browse(doc_id)
+        self.assertEqual(document.state, "to_send")
+        self.assertFalse(document.tilbago_attachment_id)
+        # the addon itself still records tilbago's answer when the clerk sends it
+        self._rpc("tilbago.case.document", "action_retry", [doc_id])
+        document.invalidate_recordset()
+        self.assertEqual(document.state, "sent")
+        self.assertTrue(document.tilbago_attachment_id)
+
     # -- 4. another company's user ------------------------------------------------------
     def test_other_company_user_cannot_move_a_case_nor_open_a_wizard_on_it(self):
         _invoice, case_a = self._sent_case()
