@@ -209,6 +209,13 @@ class TilbagoCase(models.Model):
         "and is never stored here.",
     )
     last_error = fields.Text(readonly=True, copy=False)
+    error_detail = fields.Text(
+        string="Technical Details",
+        readonly=True,
+        copy=False,
+        help="What the connection reported (address, HTTP status, the library's words), "
+        "for the administrator or tilbago's support.",
+    )
     error_kind = fields.Selection(ERROR_KINDS, readonly=True, copy=False)
     outcome_unknown = fields.Boolean(
         readonly=True,
@@ -356,8 +363,9 @@ class TilbagoCase(models.Model):
         if isinstance(error, exc.AuthenticationError):
             return "auth", _(
                 "tilbago refused the API key (401). A manager must check the key in "
-                "Invoicing > Configuration > Settings > tilbago (generated in tilbago "
-                "under My account > Company > Generate the API key)."
+                "%(settings)s (generated in tilbago under My account > Company > "
+                "Generate the API key).",
+                settings=self.env["res.company"]._tilbago_settings_path(),
             )
         if isinstance(error, exc.InsufficientBalance):
             return "balance", _(
@@ -379,27 +387,38 @@ class TilbagoCase(models.Model):
                 status=error.status,
                 message=error.message,
             )
+        retry = _(
+            "Retry later: the same request is sent again with the same reference, so no "
+            "second case can be opened."
+        )
         if isinstance(error, exc.ServerError):
-            return "server", _(
-                "tilbago failed to process the request (%(status)s): %(message)s. It "
-                "may or may not have opened the case; Retry sends the same request with "
-                "the same reference, so no second case can be opened.",
+            return "server", "%s %s" % (_(
+                "tilbago failed to process the request (HTTP %(status)s) and may or may "
+                "not have opened the case.",
                 status=error.status,
-                message=error.message,
-            )
+            ), retry)
         if isinstance(error, exc.TransportError):
-            return "transport", _(
-                "tilbago could not be reached or did not answer in time (%(reason)s). "
-                "Retry later: the same request is sent again with the same reference, "
-                "so no second case can be opened.",
-                reason=str(error),
-            )
+            what = {
+                exc.TransportError.TIMEOUT: _("tilbago did not answer in time."),
+                exc.TransportError.TLS: _("The secure connection to tilbago failed."),
+            }.get(getattr(error, "kind", None)) or _("tilbago could not be reached.")
+            return "transport", "%s %s" % (what, retry)
         if isinstance(error, exc.ProtocolError):
-            return "protocol", _(
-                "tilbago answered something unexpected (%(reason)s). Retry later.",
-                reason=str(error),
-            )
-        return "server", _("tilbago error: %(reason)s", reason=str(error))
+            return "protocol", _("tilbago answered something unexpected. Retry later.")
+        return "server", _("tilbago reported an error. Retry later.")
+
+    @api.model
+    def _tilbago_error_detail(self, error):
+        """The technical detail of a TilbagoError (URL, HTTP status, what the library
+        said), kept apart from the clerk's sentence: shown under *Technical Details* and
+        written to the log. None for the errors whose sentence already says everything
+        (invalid data, tilbago's own refusal, which may hold debtor data)."""
+        exc = tilbago_exceptions
+        if isinstance(error, (exc.InvalidPayload, exc.Rejected)):
+            return None
+        if isinstance(error, exc.ApiError):
+            return "HTTP %s: %s" % (error.status, error.message)
+        return getattr(error, "detail", None) or str(error)
 
     # -- sending ---------------------------------------------------------------------
     @api.model
@@ -474,11 +493,13 @@ class TilbagoCase(models.Model):
                 message=error.message,
             )
         unknown = self.outcome_unknown or kind in ("server", "transport", "protocol")
+        detail = self._tilbago_error_detail(error)
         self.write(
             {
                 "state": "error",
                 "error_kind": kind,
                 "last_error": words,
+                "error_detail": detail or False,
                 "outcome_unknown": unknown and kind != "duplicate",
             }
         )
@@ -488,8 +509,9 @@ class TilbagoCase(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         _logger.info(
-            "tilbago case %s: sending failed (%s)", self.name, kind
-        )  # the reason may hold debtor data: not logged
+            "tilbago case %s: sending failed (%s)%s", self.name, kind,
+            ": %s" % detail if detail else "",
+        )  # the sentence may hold debtor data: only the technical detail is logged
 
     def _tilbago_mark_sent(self, tilbago_id):
         self.ensure_one()
@@ -499,6 +521,7 @@ class TilbagoCase(models.Model):
                 "state": "review" if self.review_in_tilbago else "submitted",
                 "date_sent": fields.Datetime.now(),
                 "last_error": False,
+                "error_detail": False,
                 "error_kind": False,
                 "outcome_unknown": False,
             }
@@ -601,10 +624,11 @@ class TilbagoCase(models.Model):
                 words = _(
                     "The case files could not be written to the folder %(folder)s "
                     "(%(reason)s). The case itself is not affected; a manager must check "
-                    "the Case Files Folder in Invoicing > Configuration > Settings > "
-                    "tilbago, or give the Odoo server write access to it.",
+                    "the Case Files Folder in %(settings)s, or give the Odoo server write "
+                    "access to it.",
                     folder=root,
                     reason=reason,
+                    settings=self.env["res.company"]._tilbago_settings_path(),
                 )
                 _logger.warning(
                     "tilbago case %s: case files not written to %s: %s", case.name, root, reason
@@ -772,6 +796,7 @@ class TilbagoCase(models.Model):
                     "state": "submitted",
                     "error_kind": False,
                     "last_error": False,
+                    "error_detail": False,
                     "outcome_unknown": False,
                     "date_sent": case.date_sent or fields.Datetime.now(),
                 }
@@ -927,9 +952,10 @@ class TilbagoCase(models.Model):
                         _kind, words = case._tilbago_error_text(error)
                         errors[case] = words
                         _logger.warning(
-                            "tilbago case %s: status refresh failed: %s",
+                            "tilbago case %s: status refresh failed: %s (%s)",
                             case.name,
                             type(error).__name__,
+                            case._tilbago_error_detail(error) or "-",
                         )
             finally:
                 close = getattr(client, "close", None)
@@ -1149,6 +1175,10 @@ class TilbagoCaseDocument(models.Model):
             )
         except tilbago_exceptions.TilbagoError as error:
             _kind, words = self.case_id._tilbago_error_text(error)
+            _logger.info(
+                "tilbago case %s: document %s not sent: %s", self.case_id.name, self.id,
+                self.case_id._tilbago_error_detail(error) or type(error).__name__,
+            )
             self.write({"state": "error", "last_error": words})
             self.case_id.message_post(
                 body=_(

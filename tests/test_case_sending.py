@@ -60,6 +60,10 @@ class TestCaseSending(TilbagoCaseCommon):
         self.assertIn("401", action["params"]["message"])
         self.assertNotIn("wrong-key", case.last_error)
         self.assertFalse(invoice.tilbago_case_id)  # linked only once tilbago has it
+        # the path names the menu that exists, in the user's language
+        self.assertIn(
+            "Invoicing > Configuration > Debt Collection > Settings", case.last_error
+        )
         self.company.tilbago_api_key = "t5-sandbox-key"
         self._assert_error_then_retry(case, "auth", "API key")
         self.assertEqual(invoice.tilbago_case_id, case)
@@ -111,6 +115,8 @@ class TestCaseSending(TilbagoCaseCommon):
         wizard.action_send()
         case = wizard.case_id
         self.assertTrue(case.outcome_unknown)
+        self.assertNotIn("injected fault", case.last_error)  # the server's words...
+        self.assertIn("injected fault", case.error_detail)  # ...are technical details
         self._assert_error_then_retry(case, "server", "500")
 
     def test_refused_connection_then_retry(self):
@@ -118,8 +124,17 @@ class TestCaseSending(TilbagoCaseCommon):
         _invoice, wizard = self._prepared()
         wizard.action_send()
         case = wizard.case_id
+        # one sentence for the clerk, without urllib3's words nor the URL
+        self.assertTrue(case.last_error.startswith("tilbago could not be reached. Retry later"),
+                        case.last_error)
+        for technical in ("Errno", "Connection refused", "http://", "/v1/case", "("):
+            self.assertNotIn(technical, case.last_error)
+        # the technical detail is kept apart, for the administrator
+        self.assertIn("/v1/case", case.error_detail)
+        self.assertIn("refused", case.error_detail.lower())
         self.company.tilbago_base_url = self.sandbox.url
         self._assert_error_then_retry(case, "transport", "could not be reached")
+        self.assertFalse(case.error_detail)
 
     def test_timeout_then_retry_finds_duplicate_and_takes_id(self):
         """The answer is late: tilbago opened the case, Odoo gave up waiting."""

@@ -91,3 +91,18 @@ class TestI18n(TransactionCase):
         self.assertEqual(
             fields_en["certificate_of_loss"]["string"], "Based on a Certificate of Loss"
         )
+
+    def test_settings_path_and_connection_sentence_in_french(self):
+        self.env["ir.module.module"]._load_module_terms(["account"], ["fr_CH"])
+        case_model = self.env["tilbago.case"].with_context(lang="fr_CH")
+        path = case_model.env["res.company"]._tilbago_settings_path()
+        self.assertEqual(path, "Facturation > Configuration > Recouvrement > Paramètres")
+        from ..tilbago.exceptions import TransportError
+
+        kind, words = case_model._tilbago_error_text(
+            TransportError("could not reach tilbago at http://127.0.0.1:9/v1/case "
+                           "([Errno 111] Connection refused)")
+        )
+        self.assertEqual(kind, "transport")
+        self.assertTrue(words.startswith("tilbago n'a pas pu être joint. Réessayez"), words)
+        self.assertNotIn("Errno", words)

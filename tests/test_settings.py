@@ -257,3 +257,24 @@ class TestTilbagoSettings(TransactionCase):
         with self.assertRaises(UserError) as caught:
             self.company._tilbago_client()
         self.assertIn("tilbago API Key", str(caught.exception))
+
+
+@tagged("post_install", "-at_install")
+class TestTilbagoSettingsPath(TransactionCase):
+    def test_menu_opens_the_tilbago_block_and_messages_name_it(self):
+        menu = self.env.ref("l10n_ch_tilbago.menu_tilbago_config_settings")
+        # Odoo 18 opens a settings block by its anchor: the Invoicing tab, scrolled to it
+        self.assertEqual(menu.action._name, "ir.actions.act_url")
+        self.assertEqual(menu.action.url, "/odoo/settings#tilbago_connection")
+        arch = self.env["res.config.settings"].get_view(
+            self.env.ref("account.res_config_settings_view_form").id
+        )["arch"]
+        self.assertIn('id="tilbago_connection"', arch)
+        # every message names this one path
+        path = self.env["res.company"]._tilbago_settings_path()
+        self.assertEqual(path, "Invoicing > Configuration > Debt Collection > Settings")
+        company = self.env.company
+        company.sudo().tilbago_api_key = False
+        with self.assertRaises(UserError) as caught:
+            company._tilbago_client()
+        self.assertIn(path, str(caught.exception))

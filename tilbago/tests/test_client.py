@@ -325,6 +325,7 @@ def test_timeout_is_a_transport_error(sandbox, api_key, epsitec_wire):
         client.get_status(case_id)
     assert time.monotonic() - started < 1.5
     assert "in time" in str(info.value)
+    assert info.value.kind == TransportError.TIMEOUT
     assert info.value.retryable
     # a read is retried: two GETs reached the sandbox
     assert len(_methods(sandbox, "GET")) == 2
@@ -336,8 +337,11 @@ def test_refused_connection_is_a_transport_error(closed_port, api_key, epsitec_w
     with pytest.raises(TransportError) as info:
         client.get_status("x")
     assert "could not reach tilbago" in str(info.value)
-    with pytest.raises(TransportError):
+    assert info.value.kind == TransportError.UNREACHABLE
+    assert info.value.detail == str(info.value)  # the technical detail, for the log
+    with pytest.raises(TransportError) as info:
         client.create_case(epsitec_wire)
+    assert info.value.kind == TransportError.UNREACHABLE
 
 
 def test_unknown_host_is_a_transport_error(api_key):
