@@ -238,6 +238,28 @@ class TestCaseSending(TilbagoCaseCommon):
         case.action_refresh_status()
         self.assertEqual(case.state, "opposition")
 
+    def test_review_waits_and_paid_to_the_office_is_said_in_words(self):
+        invoice, wizard = self._prepared()
+        case, _action = self._send(wizard)
+        # "review in tilbago first": the case waits, however often it is refreshed
+        for _refresh in range(3):
+            case.action_refresh_status()
+            self.assertEqual((case.state, case.tilbago_status_code), ("review", "002"))
+        self.assertIn("release", case.tilbago_status_advice)
+        self.sandbox.release(case.tilbago_id)
+        case.action_refresh_status()
+        self.assertEqual(case.state, "submitted")
+        self.assertFalse(case.tilbago_status_advice)
+        self.sandbox.advance(case.tilbago_id, to="SBX-900")
+        case.action_refresh_status()
+        self.assertEqual(case.state, "closed")
+        # closed because the debtor paid the office: the case and the invoice say so
+        self.assertIn("paid the debt collection office", case.tilbago_status_advice)
+        self.assertIn("record the payment", case.message_ids[0].body)
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertIn("record the payment", invoice.message_ids[0].body)
+        self.assertIn(case.name, invoice.message_ids[0].body)
+
     def test_unknown_code_shown_verbatim(self):
         _invoice, wizard = self._prepared()
         case, _action = self._send(wizard)

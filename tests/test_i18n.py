@@ -106,3 +106,26 @@ class TestI18n(TransactionCase):
         self.assertEqual(kind, "transport")
         self.assertTrue(words.startswith("tilbago n'a pas pu être joint. Réessayez"), words)
         self.assertNotIn("Errno", words)
+
+    def test_status_texts_in_french(self):
+        from ..tilbago import status as statuses
+
+        case = self.env["tilbago.case"].with_context(lang="fr_CH")
+        self.assertEqual(
+            case._tilbago_status_text("SBX-210", statuses.describe("SBX-210")),
+            statuses.CODES["SBX-210"].description_fr,
+        )
+        self.assertEqual(
+            case._tilbago_status_text("SBX-900", statuses.describe("SBX-900")),
+            statuses.CODES["SBX-900"].description_fr,
+        )
+        # an unknown code keeps tilbago's own words
+        self.assertEqual(case._tilbago_status_text("777", "Étape nouvelle"), "Étape nouvelle")
+        advice = case.env._(statuses.advice(statuses.PAID))
+        self.assertIn("payé l'office des poursuites", advice)
+        states = dict(case.fields_get(["state"], ["selection"])["state"]["selection"])
+        self.assertEqual(states["opposition"], "Opposition")
+        self.assertEqual(
+            dict(self.env["tilbago.case"].fields_get(["state"], ["selection"])["state"]["selection"])["opposition"],
+            "Objection",
+        )
