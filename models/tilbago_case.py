@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Debt enforcement cases followed in tilbago.
 
-A ``tilbago.case`` is one request for prosecution (réquisition de poursuite /
+A ``tilbago.case`` is one debt collection request (réquisition de poursuite /
 Betreibungsbegehren) sent to tilbago: the debtor, the claims as sent, tilbago's case id,
 the external reference that makes a retry safe, the status tilbago reports and its
 history, and the documents attached to it.
@@ -54,7 +54,7 @@ FOLLOWED_STATES = (
     "seizure",
     "unknown",
 )
-#: states of a case whose prosecution is over: a new request may be started
+#: states of a case whose debt collection is over: a new request may be started
 FINISHED_STATES = ("closed", "certificate_of_loss")
 
 #: defined once in the plain layer, shared by the case, the wizard and the settings
@@ -558,7 +558,7 @@ class TilbagoCase(models.Model):
         )
         self.claim_ids.invoice_id.write({"tilbago_case_id": self.id})
         message = _(
-            "Request for prosecution sent to tilbago: tilbago case ID %(id)s, external "
+            "Debt collection request sent to tilbago: tilbago case ID %(id)s, external "
             "reference %(ref)s.",
             id=tilbago_id,
             ref=self.external_ref,
@@ -782,7 +782,7 @@ class TilbagoCase(models.Model):
             params = {
                 "title": _("Sent to tilbago"),
                 "message": _(
-                    "The request for prosecution %(case)s is in tilbago: case ID %(id)s.",
+                    "The debt collection request %(case)s is in tilbago: case ID %(id)s.",
                     case=self.name,
                     id=self.tilbago_id,
                 ),

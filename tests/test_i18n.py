@@ -129,3 +129,31 @@ class TestI18n(TransactionCase):
             dict(self.env["tilbago.case"].fields_get(["state"], ["selection"])["state"]["selection"])["opposition"],
             "Objection",
         )
+
+    def test_swiss_words(self):
+        # English: Swiss practice, no criminal-law "prosecution", no "opposition"
+        views = self.env["ir.model.data"].search(
+            [("module", "=", "l10n_ch_tilbago"), ("model", "=", "ir.ui.view")]
+        )
+        for view in self.env["ir.ui.view"].browse(views.mapped("res_id")):
+            self.assertNotIn("prosecution", view.arch_db.lower(), view.name)
+            self.assertNotIn("Opposition", view.arch_db, view.name)
+        self.assertEqual(
+            self.env["ir.model"]._get("tilbago.requisition.wizard").name,
+            "Debt Collection Request (tilbago)",
+        )
+        # French: the case filter is an adjective, not the verb "Ouvrir"
+        search = self.env["tilbago.case"].with_context(lang="fr_CH").get_views(
+            [(False, "search")]
+        )["views"]["search"]["arch"]
+        self.assertIn('string="En cours"', search)
+        self.assertNotIn("Ouvrir", search)
+        # German: the level after the last reminder is "Zur Betreibung", not "Rechtsfall"
+        self.env["res.lang"]._activate_lang("de_CH")
+        self.env["ir.module.module"]._load_module_terms(["l10n_ch_tilbago"], ["de_CH"])
+        levels = dict(
+            self.env["account.move"].with_context(lang="de_CH").fields_get(
+                ["tilbago_reminder_level"], ["selection"]
+            )["tilbago_reminder_level"]["selection"]
+        )
+        self.assertEqual(levels["litigation"], "Zur Betreibung")

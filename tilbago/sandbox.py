@@ -47,16 +47,16 @@ SBX-300 (opposition raised) is reached on demand only; a case at a code off its 
 code       stage                eSchKG     description (English; French by Accept-Language)
 =========  ===================  =========  ==============================================
 002        review               null       Waiting for the user's review in tilbago
-SBX-100    submitted            null       Request for prosecution submitted to the office
+SBX-100    submitted            null       Debt collection request submitted to the office
 SBX-200    payment_order        SBX-E200   Payment order issued (SchKG 69)
 SBX-210    payment_order        SBX-E210   Payment order served: 20 days to pay (SchKG 69)
-SBX-300    opposition           SBX-E300   Opposition raised by the debtor (SchKG 74)
-SBX-310    payment_order        SBX-E310   No opposition within 10 days (SchKG 74)
+SBX-300    opposition           SBX-E300   Objection raised by the debtor (SchKG 74)
+SBX-310    payment_order        SBX-E310   No objection within 10 days (SchKG 74)
 SBX-400    continuation         SBX-E400   Request for continuation received (SchKG 88)
 SBX-500    seizure              SBX-E500   Seizure carried out (SchKG 89-115)
 SBX-510    continuation         SBX-E510   Bankruptcy warning served (SchKG 159-161)
 SBX-600    certificate_of_loss  SBX-E600   Certificate of loss issued (SchKG 115, 149)
-SBX-900    closed               SBX-E900   Claim paid, case closed (SchKG 12)
+SBX-900    closed               SBX-E900   Claim paid to the office, case closed (SchKG 12)
 =========  ===================  =========  ==============================================
 
 Sandbox-only endpoints (no ``api_key``; they do not exist at tilbago):

@@ -1,6 +1,6 @@
 # Copyright 2026 l10n_ch_tilbago contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The requisition wizard: from overdue invoices to a request for prosecution.
+"""The requisition wizard: from overdue invoices to a debt collection request.
 
 Three steps, as in the Crésus ⇄ tilbago manual (seed 000): the claim, the debtor, the
 confirmation. Nothing is sent before the last step. The payload is built by the plain
@@ -103,7 +103,7 @@ class TilbagoRequisitionClaim(models.TransientModel):
 
 class TilbagoRequisitionWizard(models.TransientModel):
     _name = "tilbago.requisition.wizard"
-    _description = "Request for Prosecution (tilbago)"
+    _description = "Debt Collection Request (tilbago)"
 
     step = fields.Selection(
         [("claim", "Claim"), ("debtor", "Debtor"), ("confirm", "Confirmation")],
@@ -961,7 +961,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Request for Prosecution"),
+            "name": _("Debt Collection Request"),
             "res_model": self._name,
             "res_id": self.id,
             "views": [(False, "form")],
@@ -1094,7 +1094,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
         if vals:
             partner.write(vals)
             partner.message_post(
-                body=_("Debtor data corrected in the request for prosecution."),
+                body=_("Debtor data corrected in the debt collection request."),
                 subtype_xmlid="mail.mt_note",
             )
         return bool(vals)
