@@ -81,8 +81,17 @@ class AccountMove(models.Model):
         string="Reminder Fees",
         currency_field="currency_id",
         copy=False,
+        # in the invoice's currency: never summed over invoices of other currencies
+        aggregator=None,
         help="Fees of the reminders sent so far. They are recorded here, not posted: "
         "they become a subsidiary claim of a debt enforcement request.",
+    )
+    tilbago_amount_due = fields.Monetary(
+        related="amount_residual",
+        string="Amount Due",
+        currency_field="currency_id",
+        aggregator=None,
+        help="What the customer still owes on this invoice, in the invoice's currency.",
     )
     tilbago_reminder_to_print = fields.Boolean(
         string="Reminder to Print",

@@ -517,3 +517,33 @@ class TestReminderViews(ReminderCommon):
         self.env["account.move"].with_user(clerk).get_views([(False, "form")])
         self.env["res.partner"].with_user(clerk).get_views([(False, "form")])
         self.assertEqual(move.with_user(clerk).tilbago_reminder_level, "1")
+
+    def test_amounts_in_their_own_currency(self):
+        """Each amount shows its own currency; nothing sums two currencies."""
+        Move = self.env["account.move"]
+        fields_info = Move.fields_get(
+            ["tilbago_reminder_fee", "tilbago_amount_due"], ["currency_field", "aggregator"]
+        )
+        for fname in ("tilbago_reminder_fee", "tilbago_amount_due"):
+            # the invoice's currency, the same for the fee and the amount due of a row
+            self.assertEqual(fields_info[fname]["currency_field"], "currency_id")
+            # no group sum over invoices of different currencies
+            self.assertFalse(fields_info[fname].get("aggregator"), fname)
+        view = self.env.ref("l10n_ch_tilbago.view_tilbago_litigation_list")
+        arch = Move.get_views([(view.id, "list")])["views"]["list"]["arch"]
+        self.assertNotIn("amount_residual_signed", arch)  # the company currency
+        self.assertIn('name="tilbago_amount_due"', arch)
+        self.assertIn('name="currency_id"', arch)
+        # the overview: counts and amounts per level, one row per company currency
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_ch_tilbago.action_tilbago_reminder_overview"
+        )
+        self.assertIn("__count__", safe_eval(action["context"])["pivot_measures"])
+        pivot = self.env.ref("l10n_ch_tilbago.view_tilbago_reminder_pivot").arch_db
+        self.assertIn('name="company_currency_id" type="row"', pivot)
+        # the case's invoices: amounts in the invoice currency, with it
+        case_arch = self.env["tilbago.case"].get_views([(False, "form")])["views"]["form"]["arch"]
+        invoices_tab = case_arch[case_arch.index('name="invoice_ids"'):]
+        invoices_tab = invoices_tab[:invoices_tab.index("</list>")]
+        self.assertNotIn("_signed", invoices_tab)
+        self.assertIn('name="currency_id"', invoices_tab)
