@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import format_date
 
 from ..tilbago import reminders
 
@@ -184,7 +185,7 @@ class AccountMove(models.Model):
             move.tilbago_suggested_action = self.env._(
                 reminders.ACTION_LABELS[action.kind],  # pylint: disable=translation-required
                 level=action.level,
-                date=action.date and fields.Date.to_string(action.date) or "",
+                date=format_date(self.env, action.date) if action.date else "",
             ) if action.kind in ("send", "wait") else self.env._(
                 reminders.ACTION_LABELS[action.kind]  # pylint: disable=translation-required
             )

@@ -185,7 +185,10 @@ class TestReminderEscalation(ReminderCommon):
         move = self._invoice()
         move = move.with_context(tilbago_today=D(2026, 1, 5))
         self.assertEqual(move.tilbago_days_overdue, 4)
-        self.assertEqual(move.tilbago_suggested_action, "Wait until 2026-01-11")
+        # in the user's date format, not ISO
+        self.assertEqual(move.tilbago_suggested_action, "Wait until 01/11/2026")
+        self.env["res.lang"]._activate_lang("fr_CH")
+        self.assertIn("11.01.2026", move.with_context(lang="fr_CH").tilbago_suggested_action)
         move = move.with_context(tilbago_today=D(2026, 1, 12))
         self.assertEqual(move.tilbago_suggested_action, "Send reminder 1")
 
@@ -547,3 +550,31 @@ class TestReminderViews(ReminderCommon):
         invoices_tab = invoices_tab[:invoices_tab.index("</list>")]
         self.assertNotIn("_signed", invoices_tab)
         self.assertIn('name="currency_id"', invoices_tab)
+
+    def test_column_headers_fit(self):
+        """The headers of the columns shown by default are short enough not to be cut."""
+        from lxml import etree
+
+        def headers(model, view_xmlid):
+            view = self.env.ref(view_xmlid)
+            result = self.env[model].get_views([(view.id, view.type)])
+            arch = etree.fromstring(result["views"][view.type]["arch"])
+            fields_info = result["models"][model]["fields"]
+            return arch, fields_info
+
+        arch, fields_info = headers("account.move", "l10n_ch_tilbago.view_tilbago_reminder_list")
+        lists = [(arch, fields_info)]
+        arch, fields_info = headers(
+            "tilbago.requisition.wizard", "l10n_ch_tilbago.tilbago_requisition_wizard_view_form"
+        )
+        claims = arch.xpath("//field[@name='claim_line_ids']/list")[0]
+        claim_fields = self.env["tilbago.requisition.claim"].fields_get()
+        lists.append((claims, claim_fields))
+        for node, info in lists:
+            for column in node.xpath("./field"):
+                if column.get("column_invisible") in ("1", "True") or column.get(
+                    "optional"
+                ) == "hide" or column.get("widget") == "handle":
+                    continue
+                label = column.get("string") or info[column.get("name")]["string"]
+                self.assertLessEqual(len(label), 14, label)

@@ -202,6 +202,37 @@ class TestTilbagoSettings(TransactionCase):
         self.assertEqual({r["method"] for r in sandbox.requests}, {"GET"})
         self.assertFalse([line for line in logs.lines if GOOD_KEY in line])
 
+    def test_typed_key_tested_without_being_stored(self):
+        sandbox = self._sandbox()
+        self.company.write({"tilbago_base_url": False, "tilbago_api_key": "saved-key"})
+        # what the web client does on "Test connection" (noSaveDialog): create the
+        # settings record with what is typed, call the button, no execute()
+        settings = self.settings(tilbago_base_url=sandbox.url, tilbago_api_key=GOOD_KEY)
+        action = settings.action_tilbago_test_connection()
+        self.assertEqual(action["params"]["type"], "success")
+        self.company.invalidate_recordset()
+        self.assertEqual(self.company.tilbago_api_key, "saved-key")  # not stored...
+        self.assertFalse(self.company.tilbago_base_url)
+        settings.execute()  # ...until Save
+        self.assertEqual(self.company.tilbago_api_key, GOOD_KEY)
+        self.assertEqual(self.company.tilbago_base_url, sandbox.url)
+        # the settings page shows what is saved
+        self.assertEqual(self.settings().tilbago_api_key, GOOD_KEY)
+        # no record (a call without ids): the saved settings are tested, no singleton error
+        action = self.env["res.config.settings"].action_tilbago_test_connection()
+        self.assertEqual(action["params"]["type"], "success")
+        view = self.env.ref("l10n_ch_tilbago.res_config_settings_view_form").arch_db
+        self.assertIn('noSaveDialog="true"', view)
+        # short labels that do not wrap beside their fields
+        labels = self.env["res.config.settings"].fields_get(
+            ["tilbago_environment", "tilbago_base_url", "tilbago_api_key"], ["string"]
+        )
+        self.assertEqual(
+            [labels[f]["string"] for f in ("tilbago_environment", "tilbago_base_url",
+                                           "tilbago_api_key")],
+            ["Environment", "URL Override", "API Key"],
+        )
+
     def test_connection_bad_key(self):
         sandbox = self._sandbox()
         logs = self._capture_logs()

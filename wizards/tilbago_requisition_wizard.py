@@ -11,6 +11,8 @@ at once on the confirmation step.
 import json
 from decimal import Decimal
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_repr
@@ -263,6 +265,9 @@ class TilbagoRequisitionWizard(models.TransientModel):
 
     # -- step 3: confirmation ---------------------------------------------------------
     summary = fields.Text(compute="_compute_summary_problems")
+    summary_html = fields.Html(
+        string="Summary", compute="_compute_summary_problems", sanitize=False
+    )
     problems = fields.Text(compute="_compute_summary_problems")
     has_problems = fields.Boolean(compute="_compute_summary_problems")
     confirmed = fields.Boolean(string="These data are correct, send the request")
@@ -316,6 +321,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
         for wizard in self:
             case = wizard._tilbago_build_case()
             wizard.summary = wizard._tilbago_summary(case)
+            wizard.summary_html = wizard._tilbago_summary_html(wizard.summary)
             problems = tilbago_validation.validate_case(case)
             wizard.problems = "\n".join(
                 "- %s" % self.env["tilbago.case"]._tilbago_translate_problem(p)
@@ -545,6 +551,30 @@ class TilbagoRequisitionWizard(models.TransientModel):
                 ),
             ]
         return "\n".join(lines)
+
+    def _tilbago_summary_html(self, summary):
+        """The confirmation summary as the user reads it: a heading and a two-column
+        table per part (the claim, the debtor, how to reach the debtor, the debtor's
+        identification), built from the same translated lines as the text summary."""
+        headings = [_("Claim"), _("Debtor"), _("Contact"), _("Identification")]
+        parts = []
+        for index, block in enumerate(summary.split("\n\n")):
+            rows = []
+            for line in block.splitlines():
+                label, sep, value = line.partition(":")
+                if not sep:
+                    label, value = "", line
+                rows.append(
+                    Markup('<tr><th class="text-nowrap pe-3 fw-normal text-muted">%s</th>'
+                           "<td>%s</td></tr>") % (label.strip(), value.strip())
+                )
+            if rows:
+                heading = headings[index] if index < len(headings) else ""
+                parts.append(
+                    Markup('<h5 class="mt-3">%s</h5><table class="table table-sm mb-2">'
+                           "<tbody>%s</tbody></table>") % (heading, Markup("").join(rows))
+                )
+        return Markup('<div class="o_tilbago_summary">%s</div>') % Markup("").join(parts)
 
     # ================================================================= start
     @api.model
