@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, formatLang
 
 from ..tilbago import reminders
 
@@ -104,6 +104,11 @@ class AccountMove(models.Model):
     tilbago_days_overdue = fields.Integer(
         string="Days Overdue", compute="_compute_tilbago_days_overdue"
     )
+    tilbago_fee_warning = fields.Char(
+        string="Fee Warning",
+        compute="_compute_tilbago_fee_warning",
+        help="Set when the reminder fees exceed what the invoice itself claims.",
+    )
     tilbago_suggested_action = fields.Char(
         string="Suggested Next Action", compute="_compute_tilbago_suggested_action"
     )
@@ -166,6 +171,24 @@ class AccountMove(models.Model):
                 move.tilbago_days_overdue = max((today - move.invoice_date_due).days, 0)
             else:
                 move.tilbago_days_overdue = 0
+
+    @api.depends("tilbago_reminder_fee", "amount_total", "currency_id")
+    @api.depends_context("lang")
+    def _compute_tilbago_fee_warning(self):
+        for move in self:
+            fee, total = move.tilbago_reminder_fee, move.amount_total
+            if move.move_type == "out_invoice" and fee and move.currency_id.compare_amounts(
+                fee, total
+            ) > 0:
+                move.tilbago_fee_warning = self.env._(
+                    "The reminder fees (%(fee)s) are larger than the invoice (%(total)s): "
+                    "check that they are proportionate before claiming them in a debt "
+                    "collection request, or lower the fees in the settings.",
+                    fee=formatLang(self.env, fee, currency_obj=move.currency_id),
+                    total=formatLang(self.env, total, currency_obj=move.currency_id),
+                )
+            else:
+                move.tilbago_fee_warning = False
 
     @api.depends("tilbago_reminder_level", "tilbago_next_reminder_date")
     @api.depends_context("tilbago_today", "lang")

@@ -327,7 +327,7 @@ class TilbagoCase(models.Model):
                 raise UserError(
                     _(
                         "The case %(case)s cannot be deleted: tilbago knows it (or may "
-                        "know it). Close it instead.",
+                        "know it). Mark it as closed in Odoo instead.",
                         case=case.display_name,
                     )
                 )
@@ -874,7 +874,7 @@ class TilbagoCase(models.Model):
     def action_close(self):
         """Close a case by hand (e.g. settled outside the enforcement, or abandoned)."""
         for case in self:
-            case._tilbago_add_history("closed", False, _("Closed by hand"), False)
+            case._tilbago_add_history("closed", False, _("Marked as closed in Odoo"), False)
             case.write({"state": "closed"})
         return True
 
@@ -1044,12 +1044,30 @@ class TilbagoCase(models.Model):
                     "next": {"type": "ir.actions.act_window_close"},
                 },
             }
+        states = dict(self._fields["state"]._description_selection(self.env))
+        if len(done) == 1:
+            message = _(
+                "%(case)s is now %(state)s: %(status)s",
+                case=done.name,
+                state=states.get(done.state, done.state),
+                status=done.tilbago_status_label or "-",
+            )
+        else:
+            message = _(
+                "%(count)s case(s) refreshed from tilbago: %(states)s.",
+                count=len(done),
+                states=", ".join(
+                    "%s %s" % (len(done.filtered(lambda c, s=state: c.state == s)), label)
+                    for state, label in states.items()
+                    if state in done.mapped("state")
+                ),
+            )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": _("Status refreshed"),
-                "message": _("%(count)s case(s) refreshed from tilbago.", count=len(done)),
+                "message": message,
                 "type": "success",
                 "sticky": False,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},

@@ -260,6 +260,23 @@ class TestCaseSending(TilbagoCaseCommon):
         self.assertIn("record the payment", invoice.message_ids[0].body)
         self.assertIn(case.name, invoice.message_ids[0].body)
 
+    def test_refresh_says_the_new_state_and_close_says_what_it_does(self):
+        _invoice, wizard = self._prepared()
+        case, _action = self._send(wizard)
+        self.sandbox.release(case.tilbago_id)
+        self.sandbox.advance(case.tilbago_id, to="SBX-210")
+        result = case.action_refresh_status()
+        self.assertEqual(
+            result["params"]["message"],
+            "%s is now Payment Order: %s" % (case.name, case.tilbago_status_label),
+        )
+        self.assertIn("20 days to pay", result["params"]["message"])
+        view = self.env.ref("l10n_ch_tilbago.tilbago_case_view_form").arch_db
+        self.assertIn('string="Mark as Closed in Odoo"', view)
+        self.assertNotIn('string="Close"', view)
+        case.action_close()
+        self.assertEqual(case.history_ids.sorted()[0].description, "Marked as closed in Odoo")
+
     def test_unknown_code_shown_verbatim(self):
         _invoice, wizard = self._prepared()
         case, _action = self._send(wizard)

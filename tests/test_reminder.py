@@ -323,6 +323,14 @@ class TestReminderEscalation(ReminderCommon):
             ),
             (1, 2, 0, 1),
         )
+        # the smart button says it in words
+        self.assertEqual(
+            self.debtor.tilbago_reminder_text,
+            "1 in reminder 1, 2 in reminder 2, 1 in litigation",
+        )
+        self.assertFalse(self.debtor_print.tilbago_reminder_text)
+        arch = self.env.ref("l10n_ch_tilbago.view_partner_form_tilbago_reminder").arch_db
+        self.assertNotIn("R1 ", arch)
         self.assertEqual(self.debtor_print.tilbago_worst_reminder_level, "none")
         action = self.debtor.action_tilbago_open_reminder_invoices()
         self.assertEqual(len(self.env["account.move"].search(action["domain"])), 4)
@@ -578,3 +586,15 @@ class TestReminderViews(ReminderCommon):
                     continue
                 label = column.get("string") or info[column.get("name")]["string"]
                 self.assertLessEqual(len(label), 14, label)
+
+    def test_fee_larger_than_the_invoice_is_warned(self):
+        move = self._invoice()
+        self.assertFalse(move.tilbago_fee_warning)
+        move.with_context(tilbago_escalation=True).write(
+            {"tilbago_reminder_fee": move.amount_total + 1}
+        )
+        self.assertIn("larger than the invoice", move.tilbago_fee_warning)
+        form = self.env["account.move"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="tilbago_fee_warning"', form)
+        move.with_context(tilbago_escalation=True).write({"tilbago_reminder_fee": 10.0})
+        self.assertFalse(move.tilbago_fee_warning)
