@@ -191,17 +191,6 @@ class TilbagoCase(models.Model):
     tilbago_status_description = fields.Char(
         string="tilbago Status", readonly=True, copy=False
     )
-    tilbago_status_label = fields.Char(
-        string="tilbago Status Text",
-        compute="_compute_tilbago_status_label",
-        help="What tilbago's status means, in your language for the codes this module "
-        "knows; tilbago's own words otherwise.",
-    )
-    tilbago_status_advice = fields.Char(
-        string="What to Do",
-        compute="_compute_tilbago_status_label",
-        help="What the status asks of you, when it asks for something.",
-    )
     tilbago_eschkg_code = fields.Char(string="eSchKG Code", readonly=True, copy=False)
     last_sync = fields.Datetime(string="Last Status Update", readonly=True, copy=False)
     date_sent = fields.Datetime(string="Sent On", readonly=True, copy=False)
@@ -262,25 +251,6 @@ class TilbagoCase(models.Model):
     def _compute_amount_total(self):
         for case in self:
             case.amount_total = sum(case.claim_ids.mapped("amount"))
-
-    @api.depends("tilbago_status_code", "tilbago_status_description")
-    @api.depends_context("lang")
-    def _compute_tilbago_status_label(self):
-        for case in self:
-            case.tilbago_status_label = case._tilbago_status_text(
-                case.tilbago_status_code, case.tilbago_status_description
-            )
-            advice = tilbago_status.advice(case.tilbago_status_code)
-            case.tilbago_status_advice = self.env._(advice) if advice else False  # pylint: disable=translation-not-lazy
-
-    @api.model
-    def _tilbago_status_text(self, code, description):
-        """The description of a status code in the user's language when the code is
-        known (``tilbago.status``), else tilbago's words as they came."""
-        entry = tilbago_status.CODES.get(code) if code else None
-        if entry is None:
-            return description or False
-        return self.env._(entry.description_en)  # pylint: disable=translation-not-lazy
 
     @api.depends("invoice_ids")
     def _compute_invoice_count(self):
@@ -924,34 +894,6 @@ class TilbagoCase(models.Model):
                 self._tilbago_note_status(code, description, eschkg)
         return changed
 
-    def _tilbago_note_status(self, code, description, eschkg):
-        """The chatter note of a new status, in the responsible user's language (the
-        cron runs as the superuser); what the status asks for goes to the invoices too."""
-        self.ensure_one()
-        case = self.with_context(lang=self.user_id.lang or self.env.lang)
-        env = case.env
-        advice = tilbago_status.advice(code)
-        advice = env._(advice) if advice else ""  # pylint: disable=translation-not-lazy
-        body = env._(
-            "tilbago status: %(description)s (code %(code)s%(eschkg)s).",
-            description=case._tilbago_status_text(code, description) or "-",
-            code=code or "-",
-            eschkg=(", eSchKG %s" % eschkg) if eschkg else "",
-        )
-        self.message_post(
-            body=("%s %s" % (body, advice)).strip(), subtype_xmlid="mail.mt_note"
-        )
-        if advice and code == tilbago_status.PAID:
-            for invoice in self.claim_ids.invoice_id:
-                invoice.message_post(
-                    body=env._(
-                        "Debt enforcement case %(case)s: %(advice)s",
-                        case=self.name,
-                        advice=advice,
-                    ),
-                    subtype_xmlid="mail.mt_note",
-                )
-
     def _tilbago_status_changed(self, status):
         """Whether ``status`` (a CaseStatus) says something the case does not know yet."""
         self.ensure_one()
@@ -1165,21 +1107,8 @@ class TilbagoCaseHistory(models.Model):
     state = fields.Selection(CASE_STATES)
     status_code = fields.Char(string="tilbago Code")
     description = fields.Char(help="As tilbago sent it (or what happened in Odoo).")
-    description_display = fields.Char(
-        string="Status", compute="_compute_description_display"
-    )
     eschkg_code = fields.Char(string="eSchKG Code")
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
-
-    @api.depends("status_code", "description")
-    @api.depends_context("lang")
-    def _compute_description_display(self):
-        case_model = self.env["tilbago.case"]
-        for line in self:
-            line.description_display = case_model._tilbago_status_text(
-                line.status_code, line.description
-            )
-
 
 class TilbagoCaseDocument(models.Model):
     _name = "tilbago.case.document"
