@@ -29,6 +29,25 @@ class TilbagoCase(models.Model):
         help="What the status asks of you, when it asks for something.",
     )
 
+    tilbago_sandbox_page = fields.Char(
+        string="Sandbox Page",
+        compute="_compute_tilbago_sandbox_page",
+        help="With the sandbox, the page where a case waiting for review is released "
+        "(what the user does in tilbago itself).",
+    )
+
+    @api.depends("state", "company_id")
+    def _compute_tilbago_sandbox_page(self):
+        for case in self:
+            company = case.company_id.sudo()
+            url = company._tilbago_url() if company else ""
+            if case.state == "review" and company.tilbago_environment == "sandbox" and (
+                url.rstrip("/").endswith("/v1")
+            ):
+                case.tilbago_sandbox_page = url.rstrip("/")[: -len("v1")] + "_sandbox/"
+            else:
+                case.tilbago_sandbox_page = False
+
     @api.depends("tilbago_status_code", "tilbago_status_description")
     @api.depends_context("lang")
     def _compute_tilbago_status_label(self):

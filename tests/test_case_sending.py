@@ -246,10 +246,13 @@ class TestCaseSending(TilbagoCaseCommon):
             case.action_refresh_status()
             self.assertEqual((case.state, case.tilbago_status_code), ("review", "002"))
         self.assertIn("release", case.tilbago_status_advice)
+        # with the sandbox, the case links to the page where the review is released
+        self.assertEqual(case.tilbago_sandbox_page, self.sandbox.root_url + "_sandbox/")
         self.sandbox.release(case.tilbago_id)
         case.action_refresh_status()
         self.assertEqual(case.state, "submitted")
         self.assertFalse(case.tilbago_status_advice)
+        self.assertFalse(case.tilbago_sandbox_page)
         self.sandbox.advance(case.tilbago_id, to="SBX-900")
         case.action_refresh_status()
         self.assertEqual(case.state, "closed")
