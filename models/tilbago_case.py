@@ -153,7 +153,7 @@ class TilbagoCase(models.Model):
         string="Review in tilbago First",
         readonly=True,
         help="The case waits in tilbago for your review of the debtor data before "
-        "tilbago submits it to the debt enforcement office (status 002).",
+        "tilbago submits it to the debt collection office (status 002).",
     )
     tilbago_id = fields.Char(
         string="tilbago Case ID",

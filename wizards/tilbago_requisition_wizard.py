@@ -192,7 +192,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
         string="Review in tilbago First",
         default=True,
         help="The case waits in tilbago for your review of the debtor data before it is "
-        "submitted to the debt enforcement office.",
+        "submitted to the debt collection office.",
     )
     claim_line_ids = fields.One2many(
         "tilbago.requisition.claim",
@@ -207,7 +207,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
     fee_amount = fields.Monetary(
         string="Payment-Order Fee",
         compute="_compute_fee_interest",
-        help="The fee the debt enforcement office asks in advance for issuing and "
+        help="The fee the debt collection office asks in advance for issuing and "
         "serving the payment order (GebV SchKG art. 16 al. 1), without delivery and "
         "postage. The debtor owes it in the end (SchKG 68).",
     )
