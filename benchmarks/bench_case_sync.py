@@ -139,8 +139,7 @@ def bench(env, count, latency_ms, batch_size, storage):
         })
         cases = create_odoo_cases(env, ids)
         print("  (setup of %d cases: %.1f s)" % (count, time.perf_counter() - t0), flush=True)
-        for case_id in ids:  # 002 (review) -> SBX-100 (as in Odoo) -> SBX-200
-            sandbox.advance(case_id)
+        for case_id in ids:  # sent without review: SBX-100 (as in Odoo) -> SBX-200
             sandbox.advance(case_id)
         sandbox.latency_ms = latency_ms
         results = []

@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, formatLang
 
 from ..tilbago import money as tilbago_money
 from ..tilbago import reminders
@@ -84,8 +84,17 @@ class AccountMove(models.Model):
         string="Reminder Fees",
         currency_field="currency_id",
         copy=False,
+        # in the invoice's currency: never summed over invoices of other currencies
+        aggregator=None,
         help="Fees of the reminders sent so far. They are recorded here, not posted: "
         "they become a subsidiary claim of a debt enforcement request.",
+    )
+    tilbago_amount_due = fields.Monetary(
+        related="amount_residual",
+        string="Amount Due",
+        currency_field="currency_id",
+        aggregator=None,
+        help="What the customer still owes on this invoice, in the invoice's currency.",
     )
     tilbago_reminder_to_print = fields.Boolean(
         string="Reminder to Print",
@@ -96,6 +105,11 @@ class AccountMove(models.Model):
     )
     tilbago_days_overdue = fields.Integer(
         string="Days Overdue", compute="_compute_tilbago_days_overdue"
+    )
+    tilbago_fee_warning = fields.Char(
+        string="Fee Warning",
+        compute="_compute_tilbago_fee_warning",
+        help="Set when the reminder fees exceed what the invoice itself claims.",
     )
     tilbago_suggested_action = fields.Char(
         string="Suggested Next Action", compute="_compute_tilbago_suggested_action"
@@ -160,6 +174,24 @@ class AccountMove(models.Model):
             else:
                 move.tilbago_days_overdue = 0
 
+    @api.depends("tilbago_reminder_fee", "amount_total", "currency_id")
+    @api.depends_context("lang")
+    def _compute_tilbago_fee_warning(self):
+        for move in self:
+            fee, total = move.tilbago_reminder_fee, move.amount_total
+            if move.move_type == "out_invoice" and fee and move.currency_id.compare_amounts(
+                fee, total
+            ) > 0:
+                move.tilbago_fee_warning = self.env._(
+                    "The reminder fees (%(fee)s) are larger than the invoice (%(total)s): "
+                    "check that they are proportionate before claiming them in a debt "
+                    "collection request, or lower the fees in the settings.",
+                    fee=formatLang(self.env, fee, currency_obj=move.currency_id),
+                    total=formatLang(self.env, total, currency_obj=move.currency_id),
+                )
+            else:
+                move.tilbago_fee_warning = False
+
     @api.depends("tilbago_reminder_level", "tilbago_next_reminder_date")
     @api.depends_context("tilbago_today", "lang")
     def _compute_tilbago_suggested_action(self):
@@ -178,7 +210,7 @@ class AccountMove(models.Model):
             move.tilbago_suggested_action = self.env._(
                 reminders.ACTION_LABELS[action.kind],  # pylint: disable=translation-required
                 level=action.level,
-                date=action.date and fields.Date.to_string(action.date) or "",
+                date=format_date(self.env, action.date) if action.date else "",
             ) if action.kind in ("send", "wait") else self.env._(
                 reminders.ACTION_LABELS[action.kind]  # pylint: disable=translation-required
             )
@@ -594,7 +626,7 @@ class AccountMove(models.Model):
             if invoice.currency_id.name != "CHF":
                 errors.append(
                     self.env._(
-                        "Invoice %(invoice)s is in %(currency)s: a request for prosecution is in "
+                        "Invoice %(invoice)s is in %(currency)s: a debt collection request is in "
                         "Swiss francs (CHF) only. Convert the claim and start the request "
                         "from a CHF invoice, or file it in tilbago directly.",
                         invoice=name,
@@ -642,7 +674,7 @@ class AccountMove(models.Model):
         if len(debtors) > 1:
             errors.append(
                 self.env._(
-                    "A request for prosecution is against one debtor; the selected "
+                    "A debt collection request is against one debtor; the selected "
                     "invoices belong to %(count)s debtors: %(names)s. Select the invoices "
                     "of one debtor.",
                     count=len(debtors),
@@ -663,7 +695,7 @@ class AccountMove(models.Model):
         if len(invoices) > tilbago_swiss.MAX_CLAIMS:
             errors.append(
                 self.env._(
-                    "A request for prosecution carries at most %(max)s claims; %(count)s "
+                    "A debt collection request carries at most %(max)s claims; %(count)s "
                     "invoices are selected.",
                     max=tilbago_swiss.MAX_CLAIMS,
                     count=len(invoices),
@@ -687,7 +719,7 @@ class AccountMove(models.Model):
         if errors:
             raise UserError(
                 self.env._(
-                    "No request for prosecution can be started:\n%(reasons)s",
+                    "No debt collection request can be started:\n%(reasons)s",
                     reasons="\n".join("- %s" % e for e in errors),
                 )
             )

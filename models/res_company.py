@@ -139,6 +139,21 @@ class ResCompany(models.Model):
     def _tilbago_label(self, fname):
         return self._fields[fname]._description_string(self.env)
 
+    @api.model
+    def _tilbago_settings_path(self):
+        """Where a manager finds the tilbago settings, in the user's language.
+
+        The one path every message names: the menu *Invoicing > Configuration > Debt
+        Collection > Settings*, read from the menu itself so it is always the menu's
+        current, translated name (that menu opens the settings at the tilbago block).
+        """
+        menu = self.env.ref(
+            "l10n_ch_tilbago.menu_tilbago_config_settings", raise_if_not_found=False
+        )
+        if menu:
+            return " > ".join(menu.sudo().complete_name.split("/"))
+        return self.env._("Invoicing > Configuration > Debt Collection > Settings")
+
     def _tilbago_check_storage_path(self):
         """Make sure the case files folder is absolute, exists (created) and is writable."""
         for company in self.filtered("tilbago_storage_path"):
@@ -256,9 +271,9 @@ class ResCompany(models.Model):
         api_key = self.sudo().tilbago_api_key
         if not api_key:
             raise UserError(self.env._(
-                "%(label)s of %(company)s is empty: a manager enters it in Invoicing > "
-                "Configuration > Settings > Debt Collection.",
+                "%(label)s of %(company)s is empty: a manager enters it in %(settings)s.",
                 label=self._tilbago_label("tilbago_api_key"), company=self.name,
+                settings=self._tilbago_settings_path(),
             ))
         kwargs = {"timeout": timeout} if timeout else {}
         return tilbago_client.TilbagoClient(self._tilbago_url(), api_key, **kwargs)

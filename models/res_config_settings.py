@@ -20,13 +20,28 @@ TEST_CONNECTION_TIMEOUT = 15
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    # The connection is not a related field: a related field is written to the company
+    # as soon as the settings record is created, i.e. when "Test connection" is pressed.
+    # These hold what is typed; Test connection tries it, only Save (set_values) stores it.
     tilbago_environment = fields.Selection(
-        related="company_id.tilbago_environment", readonly=False
+        selection=lambda self: self.env["res.company"]._fields[
+            "tilbago_environment"
+        ]._description_selection(self.env),
+        string="Environment",
+        help="Sandbox: the local stand-in for tilbago started with "
+        "'python -m tilbago sandbox', to try the whole flow without an account. "
+        "Production: the real tilbago service.",
     )
-    tilbago_base_url = fields.Char(related="company_id.tilbago_base_url", readonly=False)
+    tilbago_base_url = fields.Char(
+        string="URL Override",
+        help="Leave empty to use the URL of the environment. Set it for tilbago's own "
+        "test systems or a sandbox on another port.",
+    )
     tilbago_api_key = fields.Char(
-        related="company_id.tilbago_api_key", readonly=False, groups=MANAGER_GROUPS,
+        string="API Key",
+        groups=MANAGER_GROUPS,
         exportable=False,
+        help="Generated in tilbago under My account > Company > Generate the API key.",
     )
     tilbago_storage_path = fields.Char(
         related="company_id.tilbago_storage_path", readonly=False
@@ -90,13 +105,43 @@ class ResConfigSettings(models.TransientModel):
             return tilbago_client.PRODUCTION_URL
         return TILBAGO_SANDBOX_URL
 
+    #: the connection fields, stored on the company only by Save
+    _TILBAGO_CONNECTION_FIELDS = ("tilbago_environment", "tilbago_base_url", "tilbago_api_key")
+
+    @api.model
+    def get_values(self):
+        res = super().get_values()
+        company = self.env.company
+        res["tilbago_environment"] = company.tilbago_environment
+        res["tilbago_base_url"] = company.tilbago_base_url or False
+        if self.env.user.has_groups(MANAGER_GROUPS):
+            res["tilbago_api_key"] = company.sudo().tilbago_api_key or False
+        return res
+
+    def set_values(self):
+        super().set_values()
+        may_write_key = self.env.user.has_groups(MANAGER_GROUPS)
+        for settings in self:
+            company = settings.company_id
+            vals = {}
+            for fname in self._TILBAGO_CONNECTION_FIELDS:
+                if fname == "tilbago_api_key" and not may_write_key:
+                    continue
+                new = settings[fname] or False
+                if new != (company.sudo()[fname] or False):
+                    vals[fname] = new
+            if vals:
+                company.write(vals)
+
     def action_tilbago_test_connection(self):
         """Ask tilbago whether it knows the key, without creating anything.
 
-        Uses the values on screen (the web client saves them into this wizard first).
-        Every failure is a UserError naming what to fix; the key is never in it.
+        Uses the values on screen, saved or not (the button has noSaveDialog: the web
+        client puts them in this record, nothing reaches the company before Save).
+        Without a record, the saved settings are tested. Every failure is a UserError
+        naming what to fix; the key is never in it.
         """
-        self.ensure_one()
+        self = self[:1] or self.create({})  # pylint: disable=self-cls-assignment
         if not self.env.user.has_group("l10n_ch_tilbago.group_tilbago_manager") and not (
             self.env.is_system()
         ):

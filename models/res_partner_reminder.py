@@ -34,6 +34,11 @@ class ResPartner(models.Model):
     tilbago_litigation_count = fields.Integer(
         string="Invoices in Litigation", compute="_compute_tilbago_reminder_summary"
     )
+    tilbago_reminder_text = fields.Char(
+        string="Invoices in Reminder",
+        compute="_compute_tilbago_reminder_summary",
+        help="How many open invoices of the debtor are at each level, in words.",
+    )
 
     def _compute_tilbago_reminder_summary(self):
         """One grouped read for all partners: count of open invoices per level."""
@@ -62,10 +67,25 @@ class ResPartner(models.Model):
             partner.tilbago_reminder2_count = per_level["2"]
             partner.tilbago_reminder3_count = per_level["3"]
             partner.tilbago_litigation_count = per_level["litigation"]
+            partner.tilbago_reminder_text = partner._tilbago_reminder_words(per_level)
             reached = [level for level, count in per_level.items() if count]
             partner.tilbago_worst_reminder_level = (
                 max(reached, key=reminders.level_rank) if reached else "none"
             )
+
+    def _tilbago_reminder_words(self, per_level):
+        """'1 in reminder 3, 1 in litigation': the levels that hold invoices, in words."""
+        words = []
+        for level in ("1", "2", "3"):
+            if per_level[level]:
+                words.append(self.env._(
+                    "%(count)s in reminder %(level)s", count=per_level[level], level=level
+                ))
+        if per_level["litigation"]:
+            words.append(self.env._(
+                "%(count)s in litigation", count=per_level["litigation"]
+            ))
+        return ", ".join(words) or False
 
     def action_tilbago_open_reminder_invoices(self):
         """Open the debtor's invoices that have reached a reminder level."""

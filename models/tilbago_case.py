@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Debt enforcement cases followed in tilbago.
 
-A ``tilbago.case`` is one request for prosecution (réquisition de poursuite /
+A ``tilbago.case`` is one debt collection request (réquisition de poursuite /
 Betreibungsbegehren) sent to tilbago: the debtor, the claims as sent, tilbago's case id,
 the external reference that makes a retry safe, the status tilbago reports and its
 history, and the documents attached to it.
@@ -35,7 +35,7 @@ CASE_STATES = [
     ("review", "To Review in tilbago"),
     ("submitted", "Submitted"),
     ("payment_order", "Payment Order"),
-    ("opposition", "Opposition"),
+    ("opposition", "Objection"),
     ("continuation", "Continuation"),
     ("seizure", "Seizure / Bankruptcy"),
     ("certificate_of_loss", "Certificate of Loss"),
@@ -53,7 +53,7 @@ FOLLOWED_STATES = (
     "seizure",
     "unknown",
 )
-#: states of a case whose prosecution is over: a new request may be started
+#: states of a case whose debt collection is over: a new request may be started
 FINISHED_STATES = ("closed", "certificate_of_loss")
 
 #: defined once in the plain layer, shared by the case, the wizard and the settings
@@ -91,8 +91,8 @@ class TilbagoCase(models.Model):
         "certificate_of_loss", "review_in_tilbago", "tilbago_id", "external_ref",
         "debtor_external_ref", "state", "tilbago_status_code", "tilbago_status_description",
         "tilbago_eschkg_code", "last_sync", "date_sent", "history_ids", "request_payload",
-        "last_error", "error_kind", "outcome_unknown", "send_attempts", "storage_folder",
-        "storage_error",
+        "last_error", "error_detail", "error_kind", "outcome_unknown", "send_attempts",
+        "storage_folder", "storage_error",
     )  # fmt: skip
     #: the company whose tilbago account (and key) serves the case
     _tilbago_frozen_fields = ("company_id",)
@@ -167,7 +167,7 @@ class TilbagoCase(models.Model):
         string="Review in tilbago First",
         readonly=True,
         help="The case waits in tilbago for your review of the debtor data before "
-        "tilbago submits it to the debt enforcement office (status 002).",
+        "tilbago submits it to the debt collection office (status 002).",
     )
     tilbago_id = fields.Char(
         string="tilbago Case ID",
@@ -231,6 +231,13 @@ class TilbagoCase(models.Model):
         "and is never stored here.",
     )
     last_error = fields.Text(readonly=True, copy=False)
+    error_detail = fields.Text(
+        string="Technical Details",
+        readonly=True,
+        copy=False,
+        help="What the connection reported (address, HTTP status, the library's words), "
+        "for the administrator or tilbago's support.",
+    )
     error_kind = fields.Selection(ERROR_KINDS, readonly=True, copy=False)
     outcome_unknown = fields.Boolean(
         readonly=True,
@@ -312,7 +319,7 @@ class TilbagoCase(models.Model):
                 raise UserError(
                     _(
                         "The case %(case)s cannot be deleted: tilbago knows it (or may "
-                        "know it). Close it instead.",
+                        "know it). Mark it as closed in Odoo instead.",
                         case=case.display_name,
                     )
                 )
@@ -378,8 +385,9 @@ class TilbagoCase(models.Model):
         if isinstance(error, exc.AuthenticationError):
             return "auth", _(
                 "tilbago refused the API key (401). A manager must check the key in "
-                "Invoicing > Configuration > Settings > tilbago (generated in tilbago "
-                "under My account > Company > Generate the API key)."
+                "%(settings)s (generated in tilbago under My account > Company > "
+                "Generate the API key).",
+                settings=self.env["res.company"]._tilbago_settings_path(),
             )
         if isinstance(error, exc.InsufficientBalance):
             return "balance", _(
@@ -401,27 +409,38 @@ class TilbagoCase(models.Model):
                 status=error.status,
                 message=error.message,
             )
+        retry = _(
+            "Retry later: the same request is sent again with the same reference, so no "
+            "second case can be opened."
+        )
         if isinstance(error, exc.ServerError):
-            return "server", _(
-                "tilbago failed to process the request (%(status)s): %(message)s. It "
-                "may or may not have opened the case; Retry sends the same request with "
-                "the same reference, so no second case can be opened.",
+            return "server", "%s %s" % (_(
+                "tilbago failed to process the request (HTTP %(status)s) and may or may "
+                "not have opened the case.",
                 status=error.status,
-                message=error.message,
-            )
+            ), retry)
         if isinstance(error, exc.TransportError):
-            return "transport", _(
-                "tilbago could not be reached or did not answer in time (%(reason)s). "
-                "Retry later: the same request is sent again with the same reference, "
-                "so no second case can be opened.",
-                reason=str(error),
-            )
+            what = {
+                exc.TransportError.TIMEOUT: _("tilbago did not answer in time."),
+                exc.TransportError.TLS: _("The secure connection to tilbago failed."),
+            }.get(getattr(error, "kind", None)) or _("tilbago could not be reached.")
+            return "transport", "%s %s" % (what, retry)
         if isinstance(error, exc.ProtocolError):
-            return "protocol", _(
-                "tilbago answered something unexpected (%(reason)s). Retry later.",
-                reason=str(error),
-            )
-        return "server", _("tilbago error: %(reason)s", reason=str(error))
+            return "protocol", _("tilbago answered something unexpected. Retry later.")
+        return "server", _("tilbago reported an error. Retry later.")
+
+    @api.model
+    def _tilbago_error_detail(self, error):
+        """The technical detail of a TilbagoError (URL, HTTP status, what the library
+        said), kept apart from the clerk's sentence: shown under *Technical Details* and
+        written to the log. None for the errors whose sentence already says everything
+        (invalid data, tilbago's own refusal, which may hold debtor data)."""
+        exc = tilbago_exceptions
+        if isinstance(error, (exc.InvalidPayload, exc.Rejected)):
+            return None
+        if isinstance(error, exc.ApiError):
+            return "HTTP %s: %s" % (error.status, error.message)
+        return getattr(error, "detail", None) or str(error)
 
     # -- sending ---------------------------------------------------------------------
     @api.model
@@ -501,11 +520,13 @@ class TilbagoCase(models.Model):
                 message=error.message,
             )
         unknown = self.outcome_unknown or kind in ("server", "transport", "protocol")
+        detail = self._tilbago_error_detail(error)
         self._tilbago_write(
             {
                 "state": "error",
                 "error_kind": kind,
                 "last_error": words,
+                "error_detail": detail or False,
                 "outcome_unknown": unknown and kind != "duplicate",
             }
         )
@@ -515,8 +536,9 @@ class TilbagoCase(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         _logger.info(
-            "tilbago case %s: sending failed (%s)", self.name, kind
-        )  # the reason may hold debtor data: not logged
+            "tilbago case %s: sending failed (%s)%s", self.name, kind,
+            ": %s" % detail if detail else "",
+        )  # the sentence may hold debtor data: only the technical detail is logged
 
     def _tilbago_mark_sent(self, tilbago_id):
         self.ensure_one()
@@ -526,13 +548,14 @@ class TilbagoCase(models.Model):
                 "state": "review" if self.review_in_tilbago else "submitted",
                 "date_sent": fields.Datetime.now(),
                 "last_error": False,
+                "error_detail": False,
                 "error_kind": False,
                 "outcome_unknown": False,
             }
         )
         self._tilbago_link_invoices()
         message = _(
-            "Request for prosecution sent to tilbago: tilbago case ID %(id)s, external "
+            "Debt collection request sent to tilbago: tilbago case ID %(id)s, external "
             "reference %(ref)s.",
             id=tilbago_id,
             ref=self.external_ref,
@@ -629,10 +652,11 @@ class TilbagoCase(models.Model):
                 words = _(
                     "The case files could not be written to the folder %(folder)s "
                     "(%(reason)s). The case itself is not affected; a manager must check "
-                    "the Case Files Folder in Invoicing > Configuration > Settings > "
-                    "tilbago, or give the Odoo server write access to it.",
+                    "the Case Files Folder in %(settings)s, or give the Odoo server write "
+                    "access to it.",
                     folder=root,
                     reason=reason,
+                    settings=self.env["res.company"]._tilbago_settings_path(),
                 )
                 _logger.warning(
                     "tilbago case %s: case files not written to %s: %s", case.name, root, reason
@@ -760,7 +784,7 @@ class TilbagoCase(models.Model):
             params = {
                 "title": _("Sent to tilbago"),
                 "message": _(
-                    "The request for prosecution %(case)s is in tilbago: case ID %(id)s.",
+                    "The debt collection request %(case)s is in tilbago: case ID %(id)s.",
                     case=self.name,
                     id=self.tilbago_id,
                 ),
@@ -821,7 +845,7 @@ class TilbagoCase(models.Model):
     def action_close(self):
         """Close a case by hand (e.g. settled outside the enforcement, or abandoned)."""
         for case in self:
-            case._tilbago_add_history("closed", False, _("Closed by hand"), False)
+            case._tilbago_add_history("closed", False, _("Marked as closed in Odoo"), False)
             case._tilbago_write({"state": "closed"})
         return True
 
@@ -868,15 +892,7 @@ class TilbagoCase(models.Model):
         if changed:
             self._tilbago_add_history(state, code, description, eschkg)
             if state != old_state:
-                self.message_post(
-                    body=_(
-                        "tilbago status: %(description)s (code %(code)s%(eschkg)s).",
-                        description=description or "-",
-                        code=code or "-",
-                        eschkg=(", eSchKG %s" % eschkg) if eschkg else "",
-                    ),
-                    subtype_xmlid="mail.mt_note",
-                )
+                self._tilbago_note_status(code, description, eschkg)
         return changed
 
     def _tilbago_status_changed(self, status):
@@ -929,9 +945,10 @@ class TilbagoCase(models.Model):
                         _kind, words = case._tilbago_error_text(error)
                         errors[case] = words
                         _logger.warning(
-                            "tilbago case %s: status refresh failed: %s",
+                            "tilbago case %s: status refresh failed: %s (%s)",
                             case.name,
                             type(error).__name__,
+                            case._tilbago_error_detail(error) or "-",
                         )
             finally:
                 close = getattr(client, "close", None)
@@ -976,12 +993,30 @@ class TilbagoCase(models.Model):
                     "next": {"type": "ir.actions.act_window_close"},
                 },
             }
+        states = dict(self._fields["state"]._description_selection(self.env))
+        if len(done) == 1:
+            message = _(
+                "%(case)s is now %(state)s: %(status)s",
+                case=done.name,
+                state=states.get(done.state, done.state),
+                status=done.tilbago_status_label or "-",
+            )
+        else:
+            message = _(
+                "%(count)s case(s) refreshed from tilbago: %(states)s.",
+                count=len(done),
+                states=", ".join(
+                    "%s %s" % (len(done.filtered(lambda c, s=state: c.state == s)), label)
+                    for state, label in states.items()
+                    if state in done.mapped("state")
+                ),
+            )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": _("Status refreshed"),
-                "message": _("%(count)s case(s) refreshed from tilbago.", count=len(done)),
+                "message": message,
                 "type": "success",
                 "sticky": False,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},

@@ -186,6 +186,10 @@ class TilbagoCaseDocument(models.Model):
             attachment_id = client.add_attachment(self.case_id.tilbago_id, name, content)
         except tilbago_exceptions.TilbagoError as error:
             _kind, words = self.case_id._tilbago_error_text(error)
+            _logger.info(
+                "tilbago case %s: document %s not sent: %s", self.case_id.name, self.id,
+                self.case_id._tilbago_error_detail(error) or type(error).__name__,
+            )
             return self._tilbago_fail(words)
         except (ValueError, TypeError, OSError, UnicodeError) as error:
             # never a traceback after the case is in tilbago: the document says why

@@ -21,7 +21,7 @@ class TilbagoCaseHistory(models.Model):
     date = fields.Datetime(default=fields.Datetime.now, required=True)
     state = fields.Selection(CASE_STATES)
     status_code = fields.Char(string="tilbago Code")
-    description = fields.Char()
+    description = fields.Char(help="As tilbago sent it (or what happened in Odoo).")
     eschkg_code = fields.Char(string="eSchKG Code")
     user_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, check_company=True

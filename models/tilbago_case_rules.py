@@ -90,6 +90,7 @@ class TilbagoCase(models.Model):
                     "state": "submitted",
                     "error_kind": False,
                     "last_error": False,
+                    "error_detail": False,
                     "outcome_unknown": False,
                     "date_sent": case.date_sent or fields.Datetime.now(),
                 }

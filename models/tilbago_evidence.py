@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """What was sent to tilbago is evidence: written by the addon's own methods only.
 
-A request for prosecution is a legal act. Its state, the body as sent, tilbago's id and
+A debt collection request is a legal act. Its state, the body as sent, tilbago's id and
 status, the claims as sent and the status history must tell what really happened, so no
 user may write them: not through the form, JSON-RPC, an import or a server action.
 

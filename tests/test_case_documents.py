@@ -135,6 +135,34 @@ class TestCaseDocuments(_CaseMixin, TilbagoCaseCommon):
         self.assertEqual(received["attachmentId"], document.tilbago_attachment_id)
         self.assertNotIn("Content-Type", received["headers"])
 
+    def test_same_file_twice_is_warned_and_refused(self):
+        invoice, case = self._sent_case()
+        self._upload(case, "contrat.pdf", b"%PDF-1.4 contrat", self.billing_user)
+        # the same content under another name: warned as soon as it is chosen...
+        wizard = self._wizard(case, self.billing_user)
+        wizard.write({"source": "upload", "upload_file": base64.b64encode(b"%PDF-1.4 contrat"),
+                      "upload_filename": "contrat (1).pdf"})
+        self.assertIn("already has this file", wizard.duplicate_warning)
+        self.assertIn("contrat (1).pdf (already attached as contrat.pdf)",
+                      wizard.duplicate_warning)
+        # ...and not attached twice
+        with self.assertRaisesRegex(UserError, "not attached twice"):
+            wizard.action_attach()
+        # the same content picked from the invoice's files
+        copy = self._file(invoice, "scan.pdf", b"%PDF-1.4 contrat")
+        wizard = self._wizard(case)
+        wizard.attachment_ids = copy
+        self.assertIn("scan.pdf (already attached as contrat.pdf)", wizard.duplicate_warning)
+        with self.assertRaisesRegex(UserError, "not attached twice"):
+            wizard.action_attach()
+        self.assertEqual(len(case.document_ids), 1)
+        self.assertEqual(len(self._received(case)), 1)
+        # another file: no warning
+        wizard = self._wizard(case)
+        wizard.write({"source": "upload", "upload_file": base64.b64encode(b"%PDF other"),
+                      "upload_filename": "autre.pdf"})
+        self.assertFalse(wizard.duplicate_warning)
+
     def test_empty_file_refused(self):
         _invoice, case = self._sent_case()
         with self.assertRaisesRegex(UserError, "blank.pdf is empty"):

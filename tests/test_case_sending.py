@@ -60,6 +60,10 @@ class TestCaseSending(TilbagoCaseCommon):
         self.assertIn("401", action["params"]["message"])
         self.assertNotIn("wrong-key", case.last_error)
         self.assertFalse(invoice.tilbago_case_id)  # linked only once tilbago has it
+        # the path names the menu that exists, in the user's language
+        self.assertIn(
+            "Invoicing > Configuration > Debt Collection > Settings", case.last_error
+        )
         self.company.tilbago_api_key = "t5-sandbox-key"
         self._assert_error_then_retry(case, "auth", "API key")
         self.assertEqual(invoice.tilbago_case_id, case)
@@ -111,6 +115,8 @@ class TestCaseSending(TilbagoCaseCommon):
         wizard.action_send()
         case = wizard.case_id
         self.assertTrue(case.outcome_unknown)
+        self.assertNotIn("injected fault", case.last_error)  # the server's words...
+        self.assertIn("injected fault", case.error_detail)  # ...are technical details
         self._assert_error_then_retry(case, "server", "500")
 
     def test_refused_connection_then_retry(self):
@@ -118,8 +124,17 @@ class TestCaseSending(TilbagoCaseCommon):
         _invoice, wizard = self._prepared()
         wizard.action_send()
         case = wizard.case_id
+        # one sentence for the clerk, without urllib3's words nor the URL
+        self.assertTrue(case.last_error.startswith("tilbago could not be reached. Retry later"),
+                        case.last_error)
+        for technical in ("Errno", "Connection refused", "http://", "/v1/case", "("):
+            self.assertNotIn(technical, case.last_error)
+        # the technical detail is kept apart, for the administrator
+        self.assertIn("/v1/case", case.error_detail)
+        self.assertIn("refused", case.error_detail.lower())
         self.company.tilbago_base_url = self.sandbox.url
         self._assert_error_then_retry(case, "transport", "could not be reached")
+        self.assertFalse(case.error_detail)
 
     def test_timeout_then_retry_finds_duplicate_and_takes_id(self):
         """The answer is late: tilbago opened the case, Odoo gave up waiting."""
@@ -222,6 +237,48 @@ class TestCaseSending(TilbagoCaseCommon):
         self.sandbox.advance(case.tilbago_id, to="SBX-300")
         case.action_refresh_status()
         self.assertEqual(case.state, "opposition")
+
+    def test_review_waits_and_paid_to_the_office_is_said_in_words(self):
+        invoice, wizard = self._prepared()
+        case, _action = self._send(wizard)
+        # "review in tilbago first": the case waits, however often it is refreshed
+        for _refresh in range(3):
+            case.action_refresh_status()
+            self.assertEqual((case.state, case.tilbago_status_code), ("review", "002"))
+        self.assertIn("release", case.tilbago_status_advice)
+        # with the sandbox, the case links to the page where the review is released
+        self.assertEqual(case.tilbago_sandbox_page, self.sandbox.root_url + "_sandbox/")
+        self.sandbox.release(case.tilbago_id)
+        case.action_refresh_status()
+        self.assertEqual(case.state, "submitted")
+        self.assertFalse(case.tilbago_status_advice)
+        self.assertFalse(case.tilbago_sandbox_page)
+        self.sandbox.advance(case.tilbago_id, to="SBX-900")
+        case.action_refresh_status()
+        self.assertEqual(case.state, "closed")
+        # closed because the debtor paid the office: the case and the invoice say so
+        self.assertIn("paid the debt collection office", case.tilbago_status_advice)
+        self.assertIn("record the payment", case.message_ids[0].body)
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertIn("record the payment", invoice.message_ids[0].body)
+        self.assertIn(case.name, invoice.message_ids[0].body)
+
+    def test_refresh_says_the_new_state_and_close_says_what_it_does(self):
+        _invoice, wizard = self._prepared()
+        case, _action = self._send(wizard)
+        self.sandbox.release(case.tilbago_id)
+        self.sandbox.advance(case.tilbago_id, to="SBX-210")
+        result = case.action_refresh_status()
+        self.assertEqual(
+            result["params"]["message"],
+            "%s is now Payment Order: %s" % (case.name, case.tilbago_status_label),
+        )
+        self.assertIn("20 days to pay", result["params"]["message"])
+        view = self.env.ref("l10n_ch_tilbago.tilbago_case_view_form").arch_db
+        self.assertIn('string="Mark as Closed in Odoo"', view)
+        self.assertNotIn('string="Close"', view)
+        case.action_close()
+        self.assertEqual(case.history_ids.sorted()[0].description, "Marked as closed in Odoo")
 
     def test_unknown_code_shown_verbatim(self):
         _invoice, wizard = self._prepared()

@@ -91,3 +91,69 @@ class TestI18n(TransactionCase):
         self.assertEqual(
             fields_en["certificate_of_loss"]["string"], "Based on a Certificate of Loss"
         )
+
+    def test_settings_path_and_connection_sentence_in_french(self):
+        self.env["ir.module.module"]._load_module_terms(["account"], ["fr_CH"])
+        case_model = self.env["tilbago.case"].with_context(lang="fr_CH")
+        path = case_model.env["res.company"]._tilbago_settings_path()
+        self.assertEqual(path, "Facturation > Configuration > Recouvrement > Paramètres")
+        from ..tilbago.exceptions import TransportError
+
+        kind, words = case_model._tilbago_error_text(
+            TransportError("could not reach tilbago at http://127.0.0.1:9/v1/case "
+                           "([Errno 111] Connection refused)")
+        )
+        self.assertEqual(kind, "transport")
+        self.assertTrue(words.startswith("tilbago n'a pas pu être joint. Réessayez"), words)
+        self.assertNotIn("Errno", words)
+
+    def test_status_texts_in_french(self):
+        from ..tilbago import status as statuses
+
+        case = self.env["tilbago.case"].with_context(lang="fr_CH")
+        self.assertEqual(
+            case._tilbago_status_text("SBX-210", statuses.describe("SBX-210")),
+            statuses.CODES["SBX-210"].description_fr,
+        )
+        self.assertEqual(
+            case._tilbago_status_text("SBX-900", statuses.describe("SBX-900")),
+            statuses.CODES["SBX-900"].description_fr,
+        )
+        # an unknown code keeps tilbago's own words
+        self.assertEqual(case._tilbago_status_text("777", "Étape nouvelle"), "Étape nouvelle")
+        advice = case.env._(statuses.advice(statuses.PAID))
+        self.assertIn("payé l'office des poursuites", advice)
+        states = dict(case.fields_get(["state"], ["selection"])["state"]["selection"])
+        self.assertEqual(states["opposition"], "Opposition")
+        self.assertEqual(
+            dict(self.env["tilbago.case"].fields_get(["state"], ["selection"])["state"]["selection"])["opposition"],
+            "Objection",
+        )
+
+    def test_swiss_words(self):
+        # English: Swiss practice, no criminal-law "prosecution", no "opposition"
+        views = self.env["ir.model.data"].search(
+            [("module", "=", "l10n_ch_tilbago"), ("model", "=", "ir.ui.view")]
+        )
+        for view in self.env["ir.ui.view"].browse(views.mapped("res_id")):
+            self.assertNotIn("prosecution", view.arch_db.lower(), view.name)
+            self.assertNotIn("Opposition", view.arch_db, view.name)
+        self.assertEqual(
+            self.env["ir.model"]._get("tilbago.requisition.wizard").name,
+            "Debt Collection Request (tilbago)",
+        )
+        # French: the case filter is an adjective, not the verb "Ouvrir"
+        search = self.env["tilbago.case"].with_context(lang="fr_CH").get_views(
+            [(False, "search")]
+        )["views"]["search"]["arch"]
+        self.assertIn('string="En cours"', search)
+        self.assertNotIn("Ouvrir", search)
+        # German: the level after the last reminder is "Zur Betreibung", not "Rechtsfall"
+        self.env["res.lang"]._activate_lang("de_CH")
+        self.env["ir.module.module"]._load_module_terms(["l10n_ch_tilbago"], ["de_CH"])
+        levels = dict(
+            self.env["account.move"].with_context(lang="de_CH").fields_get(
+                ["tilbago_reminder_level"], ["selection"]
+            )["tilbago_reminder_level"]["selection"]
+        )
+        self.assertEqual(levels["litigation"], "Zur Betreibung")

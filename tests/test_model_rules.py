@@ -1,6 +1,6 @@
 # Copyright 2026 l10n_ch_tilbago contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The rules of a request for prosecution hold in the model, not only on the screen.
+"""The rules of a debt collection request hold in the model, not only on the screen.
 
 Driven the way a probe found them broken: JSON-RPC ``call_kw`` as a billing clerk and
 as a user of a second company (``TestModelRulesRpc``), then the same rules for the

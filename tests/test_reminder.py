@@ -185,7 +185,10 @@ class TestReminderEscalation(ReminderCommon):
         move = self._invoice()
         move = move.with_context(tilbago_today=D(2026, 1, 5))
         self.assertEqual(move.tilbago_days_overdue, 4)
-        self.assertEqual(move.tilbago_suggested_action, "Wait until 2026-01-11")
+        # in the user's date format, not ISO
+        self.assertEqual(move.tilbago_suggested_action, "Wait until 01/11/2026")
+        self.env["res.lang"]._activate_lang("fr_CH")
+        self.assertIn("11.01.2026", move.with_context(lang="fr_CH").tilbago_suggested_action)
         move = move.with_context(tilbago_today=D(2026, 1, 12))
         self.assertEqual(move.tilbago_suggested_action, "Send reminder 1")
 
@@ -320,6 +323,14 @@ class TestReminderEscalation(ReminderCommon):
             ),
             (1, 2, 0, 1),
         )
+        # the smart button says it in words
+        self.assertEqual(
+            self.debtor.tilbago_reminder_text,
+            "1 in reminder 1, 2 in reminder 2, 1 in litigation",
+        )
+        self.assertFalse(self.debtor_print.tilbago_reminder_text)
+        arch = self.env.ref("l10n_ch_tilbago.view_partner_form_tilbago_reminder").arch_db
+        self.assertNotIn("R1 ", arch)
         self.assertEqual(self.debtor_print.tilbago_worst_reminder_level, "none")
         action = self.debtor.action_tilbago_open_reminder_invoices()
         self.assertEqual(len(self.env["account.move"].search(action["domain"])), 4)
@@ -517,3 +528,73 @@ class TestReminderViews(ReminderCommon):
         self.env["account.move"].with_user(clerk).get_views([(False, "form")])
         self.env["res.partner"].with_user(clerk).get_views([(False, "form")])
         self.assertEqual(move.with_user(clerk).tilbago_reminder_level, "1")
+
+    def test_amounts_in_their_own_currency(self):
+        """Each amount shows its own currency; nothing sums two currencies."""
+        Move = self.env["account.move"]
+        fields_info = Move.fields_get(
+            ["tilbago_reminder_fee", "tilbago_amount_due"], ["currency_field", "aggregator"]
+        )
+        for fname in ("tilbago_reminder_fee", "tilbago_amount_due"):
+            # the invoice's currency, the same for the fee and the amount due of a row
+            self.assertEqual(fields_info[fname]["currency_field"], "currency_id")
+            # no group sum over invoices of different currencies
+            self.assertFalse(fields_info[fname].get("aggregator"), fname)
+        view = self.env.ref("l10n_ch_tilbago.view_tilbago_litigation_list")
+        arch = Move.get_views([(view.id, "list")])["views"]["list"]["arch"]
+        self.assertNotIn("amount_residual_signed", arch)  # the company currency
+        self.assertIn('name="tilbago_amount_due"', arch)
+        self.assertIn('name="currency_id"', arch)
+        # the overview: counts and amounts per level, one row per company currency
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_ch_tilbago.action_tilbago_reminder_overview"
+        )
+        self.assertIn("__count__", safe_eval(action["context"])["pivot_measures"])
+        pivot = self.env.ref("l10n_ch_tilbago.view_tilbago_reminder_pivot").arch_db
+        self.assertIn('name="company_currency_id" type="row"', pivot)
+        # the case's invoices: amounts in the invoice currency, with it
+        case_arch = self.env["tilbago.case"].get_views([(False, "form")])["views"]["form"]["arch"]
+        invoices_tab = case_arch[case_arch.index('name="invoice_ids"'):]
+        invoices_tab = invoices_tab[:invoices_tab.index("</list>")]
+        self.assertNotIn("_signed", invoices_tab)
+        self.assertIn('name="currency_id"', invoices_tab)
+
+    def test_column_headers_fit(self):
+        """The headers of the columns shown by default are short enough not to be cut."""
+        from lxml import etree
+
+        def headers(model, view_xmlid):
+            view = self.env.ref(view_xmlid)
+            result = self.env[model].get_views([(view.id, view.type)])
+            arch = etree.fromstring(result["views"][view.type]["arch"])
+            fields_info = result["models"][model]["fields"]
+            return arch, fields_info
+
+        arch, fields_info = headers("account.move", "l10n_ch_tilbago.view_tilbago_reminder_list")
+        lists = [(arch, fields_info)]
+        arch, fields_info = headers(
+            "tilbago.requisition.wizard", "l10n_ch_tilbago.tilbago_requisition_wizard_view_form"
+        )
+        claims = arch.xpath("//field[@name='claim_line_ids']/list")[0]
+        claim_fields = self.env["tilbago.requisition.claim"].fields_get()
+        lists.append((claims, claim_fields))
+        for node, info in lists:
+            for column in node.xpath("./field"):
+                if column.get("column_invisible") in ("1", "True") or column.get(
+                    "optional"
+                ) == "hide" or column.get("widget") == "handle":
+                    continue
+                label = column.get("string") or info[column.get("name")]["string"]
+                self.assertLessEqual(len(label), 14, label)
+
+    def test_fee_larger_than_the_invoice_is_warned(self):
+        move = self._invoice()
+        self.assertFalse(move.tilbago_fee_warning)
+        move.with_context(tilbago_escalation=True).write(
+            {"tilbago_reminder_fee": move.amount_total + 1}
+        )
+        self.assertIn("larger than the invoice", move.tilbago_fee_warning)
+        form = self.env["account.move"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="tilbago_fee_warning"', form)
+        move.with_context(tilbago_escalation=True).write({"tilbago_reminder_fee": 10.0})
+        self.assertFalse(move.tilbago_fee_warning)

@@ -209,6 +209,37 @@ class TestTilbagoSettings(TransactionCase):
         self.assertEqual({r["method"] for r in sandbox.requests}, {"GET"})
         self.assertFalse([line for line in logs.lines if GOOD_KEY in line])
 
+    def test_typed_key_tested_without_being_stored(self):
+        sandbox = self._sandbox()
+        self.company.write({"tilbago_base_url": False, "tilbago_api_key": "saved-key"})
+        # what the web client does on "Test connection" (noSaveDialog): create the
+        # settings record with what is typed, call the button, no execute()
+        settings = self.settings(tilbago_base_url=sandbox.url, tilbago_api_key=GOOD_KEY)
+        action = settings.action_tilbago_test_connection()
+        self.assertEqual(action["params"]["type"], "success")
+        self.company.invalidate_recordset()
+        self.assertEqual(self.company.tilbago_api_key, "saved-key")  # not stored...
+        self.assertFalse(self.company.tilbago_base_url)
+        settings.execute()  # ...until Save
+        self.assertEqual(self.company.tilbago_api_key, GOOD_KEY)
+        self.assertEqual(self.company.tilbago_base_url, sandbox.url)
+        # the settings page shows what is saved
+        self.assertEqual(self.settings().tilbago_api_key, GOOD_KEY)
+        # no record (a call without ids): the saved settings are tested, no singleton error
+        action = self.env["res.config.settings"].action_tilbago_test_connection()
+        self.assertEqual(action["params"]["type"], "success")
+        view = self.env.ref("l10n_ch_tilbago.res_config_settings_view_form").arch_db
+        self.assertIn('noSaveDialog="true"', view)
+        # short labels that do not wrap beside their fields
+        labels = self.env["res.config.settings"].fields_get(
+            ["tilbago_environment", "tilbago_base_url", "tilbago_api_key"], ["string"]
+        )
+        self.assertEqual(
+            [labels[f]["string"] for f in ("tilbago_environment", "tilbago_base_url",
+                                           "tilbago_api_key")],
+            ["Environment", "URL Override", "API Key"],
+        )
+
     def test_connection_bad_key(self):
         sandbox = self._sandbox()
         logs = self._capture_logs()
@@ -264,3 +295,24 @@ class TestTilbagoSettings(TransactionCase):
         with self.assertRaises(UserError) as caught:
             self.company._tilbago_client()
         self.assertIn("tilbago API Key", str(caught.exception))
+
+
+@tagged("post_install", "-at_install")
+class TestTilbagoSettingsPath(TransactionCase):
+    def test_menu_opens_the_tilbago_block_and_messages_name_it(self):
+        menu = self.env.ref("l10n_ch_tilbago.menu_tilbago_config_settings")
+        # Odoo 18 opens a settings block by its anchor: the Invoicing tab, scrolled to it
+        self.assertEqual(menu.action._name, "ir.actions.act_url")
+        self.assertEqual(menu.action.url, "/odoo/settings#tilbago_connection")
+        arch = self.env["res.config.settings"].get_view(
+            self.env.ref("account.res_config_settings_view_form").id
+        )["arch"]
+        self.assertIn('id="tilbago_connection"', arch)
+        # every message names this one path
+        path = self.env["res.company"]._tilbago_settings_path()
+        self.assertEqual(path, "Invoicing > Configuration > Debt Collection > Settings")
+        company = self.env.company
+        company.sudo().tilbago_api_key = False
+        with self.assertRaises(UserError) as caught:
+            company._tilbago_client()
+        self.assertIn(path, str(caught.exception))

@@ -75,6 +75,18 @@ class TestRequisitionWizard(TilbagoCaseCommon):
             "Entered in the commercial register: yes",
         ):
             self.assertIn(expected, lines)
+        # shown as a readable summary: a heading and a table per part, the values
+        # escaped, in the user's formats
+        html = str(wizard.summary_html)
+        self.assertNotIn("font-monospace", html)
+        for heading in ("Claim", "Debtor", "Contact", "Identification"):
+            self.assertIn('<h5 class="mt-3">%s</h5>' % heading, html)
+        self.assertIn("<th", html)
+        self.assertIn("Claim amount</th><td>CHF 12&#39;565.60</td>", html)
+        self.assertIn("Due date</th><td>19.12.2020</td>", html)
+        view = self.env.ref("l10n_ch_tilbago.tilbago_requisition_wizard_view_form").arch_db
+        self.assertIn('name="summary_html"', view)
+        self.assertNotIn("font-monospace", view)
         # nothing was sent before the last step
         self.assertEqual(self.sandbox.cases(), [])
         with self.assertRaises(UserError):

@@ -10,6 +10,8 @@
     python -m tilbago sandbox [--host H] [--port P] [--api-key K] [--data FILE]
                               [--balance N] [--step-seconds S] [--latency-ms MS]
                               [--max-attachment-bytes N] [--representative]
+    python -m tilbago sandbox-advance CASE_ID [--to CODE] [--sandbox URL]
+                              # release a case waiting for review, or take its next step
 
 The base URL and the key come from ``--base-url`` / ``--api-key`` (before or after the
 command) or the environment ``TILBAGO_BASE_URL`` / ``TILBAGO_API_KEY``. tilbago's JSON
@@ -99,13 +101,22 @@ def _parser():
     sandbox.add_argument("--balance", type=int, default=None,
                          help="cases each key may open (default 1000; "
                               "a data file keeps the balance left)")
-    sandbox.add_argument("--step-seconds", type=float, default=60.0,
-                         help="seconds per enforcement step (default 60; 0 = on demand)")
+    sandbox.add_argument("--step-seconds", type=float, default=300.0,
+                         help="seconds per enforcement step (default 300; 0 = on demand); "
+                              "a case sent for review waits until released")
     sandbox.add_argument("--latency-ms", type=int, default=0,
                          help="delay before every API answer (benchmarks)")
     sandbox.add_argument("--max-attachment-bytes", type=int, default=10 * 1024 * 1024)
     sandbox.add_argument("--representative", action="store_true",
                          help="accept a creditor (the account files as representative)")
+    advance = commands.add_parser(
+        "sandbox-advance",
+        help="in a running sandbox: release a case waiting for review (002), or move it "
+             "one step (or to --to CODE) at once")
+    advance.add_argument("case_id", metavar="CASE_ID")
+    advance.add_argument("--to", metavar="CODE", help="the status code to move to")
+    advance.add_argument("--sandbox", default="http://127.0.0.1:8765/",
+                         help="the sandbox's address (default http://127.0.0.1:8765/)")
     return parser
 
 
@@ -229,12 +240,37 @@ def _run_sandbox(args):
         sandbox.stop()
 
 
+def _run_sandbox_advance(args):
+    import requests  # noqa: PLC0415
+
+    from urllib.parse import quote  # noqa: PLC0415
+
+    root = args.sandbox.split("/v1/")[0].rstrip("/")
+    url = "%s/_sandbox/cases/%s/advance" % (root, quote(args.case_id, safe=""))
+    try:
+        response = requests.post(url, params={"to": args.to} if args.to else None,
+                                 timeout=10)
+        answer = response.json()
+    except requests.RequestException as exc:
+        print("error: no sandbox at %s (%s)" % (root, exc), file=sys.stderr)
+        return EXIT_FAILURE
+    except ValueError:
+        print("error: %s is not a tilbago sandbox" % root, file=sys.stderr)
+        return EXIT_FAILURE
+    _print(answer)
+    if response.status_code != 200:
+        print("refused by the sandbox: %s" % answer.get("message"), file=sys.stderr)
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
 _COMMANDS = {
     "create-case": _run_create,
     "status": _run_status,
     "attach": _run_attach,
     "check": _run_check,
     "sandbox": _run_sandbox,
+    "sandbox-advance": _run_sandbox_advance,
 }
 
 

@@ -326,9 +326,11 @@ class TilbagoClient:
             response = self.session.request(
                 method, url, timeout=self.timeout, allow_redirects=False, **kwargs)
         except requests.exceptions.Timeout:
-            error = TransportError("tilbago did not answer in time (%s %s)" % (method, url))
+            error = TransportError("tilbago did not answer in time (%s %s)" % (method, url),
+                                   TransportError.TIMEOUT)
         except requests.exceptions.SSLError:
-            error = TransportError("secure connection to tilbago failed (%s)" % url)
+            error = TransportError("secure connection to tilbago failed (%s)" % url,
+                                   TransportError.TLS)
         except requests.exceptions.ConnectionError as exc:
             reason = getattr(exc.args[0] if exc.args else None, "reason", None)
             if isinstance(reason, urllib3_exceptions.TimeoutError) and not isinstance(
@@ -336,13 +338,13 @@ class TilbagoClient:
                 # a timeout after GET retries arrives as a ConnectionError (urllib3's
                 # NewConnectionError, a refused connection, subclasses its TimeoutError)
                 error = TransportError("tilbago did not answer in time (%s %s)"
-                                       % (method, url))
+                                       % (method, url), TransportError.TIMEOUT)
             else:
                 error = TransportError("could not reach tilbago at %s (%s)"
                                        % (url, self._clean(_reason(exc))))
         except requests.exceptions.RequestException as exc:
             error = TransportError("request to tilbago failed (%s: %s)"
-                                   % (type(exc).__name__, url))
+                                   % (type(exc).__name__, url), TransportError.FAILED)
         else:
             error = None
         if error is not None:

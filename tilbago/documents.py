@@ -9,7 +9,7 @@ the sandbox (which answers 413 above it, as a real server with a body limit woul
   sedex) works with messages of a few MB; 10 MB is the usual ceiling of sedex/eSchKG
   practice and of the offices' mailboxes, so a larger file could be accepted by tilbago
   and still never reach the office;
-* what is attached to a request for prosecution is an invoice, a contract, a reminder
+* what is attached to a debt collection request is an invoice, a contract, a reminder
   letter or a certificate of loss: a few scanned pages, far below 10 MB;
 * the whole file travels in one request body (tilbago has no chunked upload): a small
   ceiling keeps the upload inside the client's read timeout and the Odoo worker's

@@ -5,10 +5,19 @@ Never put the API key in a message, an ``args`` tuple or a ``repr``.
 
 
 class TilbagoError(Exception):
-    """Base class of every error raised by this package."""
+    """Base class of every error raised by this package.
+
+    ``str(error)`` is the technical detail (URL, HTTP status, what the library said):
+    for the log and the case's technical details, not for the sentence a clerk reads.
+    """
 
     #: whether sending the same request again later may succeed
     retryable = False
+
+    @property
+    def detail(self):
+        """The technical detail of the error, for the log and the technical details."""
+        return str(self)
 
 
 class InvalidPayload(TilbagoError):
@@ -65,9 +74,23 @@ class ServerError(ApiError):
 
 
 class TransportError(TilbagoError):
-    """The request did not get an answer: timeout, refused connection, DNS, TLS."""
+    """The request did not get an answer: timeout, refused connection, DNS, TLS.
+
+    ``kind`` says which, in one word the caller can turn into a sentence:
+    :data:`TIMEOUT`, :data:`UNREACHABLE` (refused, DNS, network), :data:`TLS` or
+    :data:`FAILED` (anything else); the message is the technical detail.
+    """
+
+    TIMEOUT = "timeout"
+    UNREACHABLE = "unreachable"
+    TLS = "tls"
+    FAILED = "failed"
 
     retryable = True
+
+    def __init__(self, message, kind=UNREACHABLE):
+        super().__init__(message)
+        self.kind = kind
 
 
 class ProtocolError(TilbagoError):

@@ -338,7 +338,7 @@ class Creditor(Debtor):
 
 @dataclass(slots=True)
 class Case:
-    """One request for prosecution: a debtor, a main claim and up to 9 further claims.
+    """One debt collection request: a debtor, a main claim and up to 9 further claims.
 
     ``status`` ``"002"`` asks that the case wait for the user's review in tilbago.
     """

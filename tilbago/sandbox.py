@@ -24,11 +24,14 @@ What it does, like tilbago:
   a JSON file (``data_path`` / ``--data``), written atomically (temp file + rename); the
   API key itself is never stored, only its SHA-256.
 
-Statuses move over time. A case starts at ``002`` (tilbago's real code: waiting for the
-user's review) unless it was sent with another known ``status``; then, every
-``step_seconds`` (default 60; 0 or None = only on demand), one step along a realistic
-path (codes from :mod:`tilbago.status`, the single table; the sandbox's own codes start
-with ``SBX-``):
+Statuses move like a real office's, not per refresh. A case sent with ``"status": "002"``
+(the user's review, the manual's "Vérifier les données du débiteur") stays at ``002``
+until the user releases it: ``python -m tilbago sandbox-advance CASE_ID``, ``POST
+/_sandbox/cases/{id}/release`` or the button on the page ``/_sandbox/``. A case sent
+without a status (or once released) is at SBX-100, submitted, and then moves one step
+along a realistic path every ``step_seconds`` (default 300, five minutes; 0 or None =
+only on demand); any step can be taken at once on demand (codes from
+:mod:`tilbago.status`, the single table; the sandbox's own codes start with ``SBX-``):
 
 * debtor entered in the commercial register (``isRegistered: true``), enforcement by
   bankruptcy (SchKG 39): 002 → SBX-100 submitted → SBX-200 payment order issued →
@@ -44,21 +47,26 @@ SBX-300 (opposition raised) is reached on demand only; a case at a code off its 
 code       stage                eSchKG     description (English; French by Accept-Language)
 =========  ===================  =========  ==============================================
 002        review               null       Waiting for the user's review in tilbago
-SBX-100    submitted            null       Request for prosecution submitted to the office
+SBX-100    submitted            null       Debt collection request submitted to the office
 SBX-200    payment_order        SBX-E200   Payment order issued (SchKG 69)
 SBX-210    payment_order        SBX-E210   Payment order served: 20 days to pay (SchKG 69)
-SBX-300    opposition           SBX-E300   Opposition raised by the debtor (SchKG 74)
-SBX-310    payment_order        SBX-E310   No opposition within 10 days (SchKG 74)
+SBX-300    opposition           SBX-E300   Objection raised by the debtor (SchKG 74)
+SBX-310    payment_order        SBX-E310   No objection within 10 days (SchKG 74)
 SBX-400    continuation         SBX-E400   Request for continuation received (SchKG 88)
 SBX-500    seizure              SBX-E500   Seizure carried out (SchKG 89-115)
 SBX-510    continuation         SBX-E510   Bankruptcy warning served (SchKG 159-161)
 SBX-600    certificate_of_loss  SBX-E600   Certificate of loss issued (SchKG 115, 149)
-SBX-900    closed               SBX-E900   Claim paid, case closed (SchKG 12)
+SBX-900    closed               SBX-E900   Claim paid to the office, case closed (SchKG 12)
 =========  ===================  =========  ==============================================
 
 Sandbox-only endpoints (no ``api_key``; they do not exist at tilbago):
 
-* ``POST /_sandbox/case/{id}/advance[?to=CODE]`` — one step along the path, or to CODE;
+* ``GET /_sandbox/`` — a page listing every case with its status and a button to release
+  a case waiting for review or take its next step (for demos);
+* ``POST /_sandbox/cases/{id}/advance[?to=CODE]`` — one step along the path, or to CODE
+  (``/_sandbox/case/{id}/advance`` too);
+* ``POST /_sandbox/cases/{id}/release`` — release a case waiting for the review (409 when
+  it is not at 002);
 * ``POST /_sandbox/reset`` — forget every case, restore the starting balance;
 * ``POST /_sandbox/balance`` ``{"balance": N}`` (``api_key`` header chooses the key, else
   every key) — set the balance;
@@ -86,8 +94,9 @@ import time
 import uuid
 from email.message import Message
 from email.utils import collapse_rfc2231_value
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from stdnum import iban as stdnum_iban
 from stdnum import iso11649
@@ -100,7 +109,9 @@ _logger = logging.getLogger(__name__)
 
 DEFAULT_API_KEY = "sandbox"
 DEFAULT_BALANCE = 1000
-DEFAULT_STEP_SECONDS = 60.0
+#: seconds between two enforcement steps: a demo sees a case move within the hour, a
+#: refresh right after sending sees nothing move (0/None: only on demand)
+DEFAULT_STEP_SECONDS = 300.0
 #: the one size limit of this package (see tilbago.documents for why 10 MB)
 DEFAULT_MAX_ATTACHMENT_BYTES = MAX_ATTACHMENT_BYTES
 MAX_CLAIMS = 10
@@ -544,6 +555,47 @@ class Sandbox:
                 self._save()
             return json.loads(json.dumps(list(self._state["cases"].values())))
 
+    def page(self):
+        """The HTML page ``GET /_sandbox/``: every case, and what can be done with it."""
+        options = "".join('<option value="%s">%s %s</option>' % (
+            escape(code), escape(code), escape(entry.description_en))
+            for code, entry in statuses.CODES.items())
+        rows = []
+        for case in sorted(self.cases(), key=lambda c: c["createdAt"], reverse=True):
+            debtor = case["body"].get("debtor") or {}
+            name = debtor.get("company") or " ".join(
+                filter(None, (debtor.get("name"), debtor.get("surname"))))
+            code = case["statusCode"]
+            path = case["path"]
+            action = "/_sandbox/cases/%s/%%s?page=1" % quote(case["caseId"], safe="")
+            if code == statuses.REVIEW:
+                button = "release", "Release the review: submit to the office"
+            elif code in path and path.index(code) < len(path) - 1:
+                button = "advance", "Next step: %s" % path[path.index(code) + 1]
+            else:
+                button = None
+            buttons = ('<form method="post" action="%s"><button>%s</button></form>'
+                       % (escape(action % button[0]), escape(button[1]))) if button else ""
+            buttons += ('<form method="post" action="%s"><select name="to">%s</select>'
+                        '<button>Go</button></form>' % (escape(action % "advance"), options))
+            rows.append("<tr><td>%s</td><td>%s</td><td><code>%s</code></td><td><b>%s</b> "
+                        "%s</td><td>%s</td></tr>" % (
+                            escape(case["externalRef"]), escape(name),
+                            escape(case["caseId"]), escape(code),
+                            escape(statuses.describe(code) or ""), buttons))
+        step = ("one step every %g seconds" % self.step_seconds) if self.step_seconds \
+            else "steps only on demand"
+        return (
+            '<!DOCTYPE html><html><head><meta charset="utf-8"><title>tilbago sandbox</title>'
+            "<style>body{font-family:sans-serif;margin:2em}td,th{border-bottom:1px solid #ccc;"
+            "padding:.4em;text-align:left;vertical-align:top}form{display:inline-block;"
+            "margin:0 .3em .3em 0}</style></head><body><h1>tilbago sandbox</h1>"
+            "<p>Not tilbago: a local stand-in. Cases sent for review wait here until "
+            "released; the others move %s.</p><table><tr><th>External reference</th>"
+            "<th>Debtor</th><th>Case ID</th><th>Status</th><th></th></tr>%s</table>"
+            "</body></html>" % (escape(step), "".join(rows) or
+                                '<tr><td colspan="5">No case yet.</td></tr>'))
+
     def case(self, case_id):
         for case in self.cases():
             if case["caseId"] == case_id:
@@ -562,6 +614,8 @@ class Sandbox:
         path = case["path"]
         if not step or step <= 0 or case["statusCode"] not in path:
             return False
+        if case["statusCode"] == statuses.REVIEW:
+            return False  # waits for the user's review, however long it takes
         index = path.index(case["statusCode"])
         if index >= len(path) - 1:
             return False
@@ -608,6 +662,20 @@ class Sandbox:
             self._save()
             return self.status_answer(case)
 
+    def release(self, case_id):
+        """The user's review done: a case at 002 goes to the office (SBX-100).
+
+        Raises KeyError for an unknown case, ValueError when it is not waiting for review.
+        """
+        with self._lock:
+            case = self._state["cases"].get(case_id)
+            if case is None:
+                raise KeyError(case_id)
+            if case["statusCode"] != statuses.REVIEW:
+                raise ValueError("case is at %s, not waiting for review (002)"
+                                 % case["statusCode"])
+        return self.advance(case_id, statuses.SUBMITTED)
+
     @staticmethod
     def status_answer(case, lang="en"):
         entry = statuses.CODES[case["statusCode"]]
@@ -651,7 +719,8 @@ class Sandbox:
             debtor = body["debtor"]
             registered = debtor.get("company") is not None and debtor.get("isRegistered")
             path = statuses.BANKRUPTCY_PATH if registered else statuses.SEIZURE_PATH
-            start = body.get("status") or statuses.REVIEW
+            # without "002" tilbago submits the request at once
+            start = body.get("status") or statuses.SUBMITTED
             now = self.clock()
             case_id = str(uuid.uuid4())
             self._state["cases"][case_id] = {
@@ -767,6 +836,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
         return status
+
+    def _send_page(self, html):
+        data = html.encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        return 200
+
+    def _redirect(self, location):
+        self.send_response(303)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        return 303
 
     def send_error(self, code, message=None, explain=None):
         """The stdlib's errors (malformed request line...) as JSON too."""
@@ -960,17 +1045,23 @@ class _Handler(BaseHTTPRequestHandler):
             except (TypeError, ValueError) as exc:
                 raise _Answer(400, str(exc)) from None
             return self._send_json(200, {"armed": True})
-        if len(segments) == 3 and segments[0] == "case":
+        if method == "GET" and segments == [""]:
+            return self._send_page(sandbox.page())
+        if len(segments) == 3 and segments[0] in ("case", "cases"):
             case_id, action = segments[1], segments[2]
-            if method == "POST" and action == "advance":
-                self._read_body()
-                to = query.get("to", [None])[0]
+            if method == "POST" and action in ("advance", "release"):
+                form = parse_qs(self._read_body().decode("utf-8", "replace"))
+                to = query.get("to", form.get("to", [None]))[0] or None
                 try:
-                    return self._send_json(200, sandbox.advance(case_id, to))
+                    answer = sandbox.release(case_id) if action == "release" else \
+                        sandbox.advance(case_id, to)
                 except KeyError:
                     raise _Answer(404, "case %s not found" % case_id) from None
                 except ValueError as exc:
                     raise _Answer(409 if to is None else 400, str(exc)) from None
+                if "page" in query:  # the page's buttons: back to the page
+                    return self._redirect("/_sandbox/")
+                return self._send_json(200, answer)
             if method == "GET" and action == "attachments":
                 case = sandbox.case(case_id)
                 if case is None:

@@ -20,20 +20,22 @@ code       stage                eSchKG     meaning (English / French)
 =========  ===================  =========  ==========================================
 002        review               –          tilbago: waiting for the user's review /
                                            en attente de la vérification par l'usager
-SBX-100    submitted            –          request for prosecution submitted to the office
+SBX-100    submitted            –          debt collection request submitted to the office
 SBX-200    payment_order        SBX-E200   payment order issued (SchKG 69)
 SBX-210    payment_order        SBX-E210   payment order served; 20 days to pay (SchKG 69)
-SBX-300    opposition           SBX-E300   opposition raised by the debtor (SchKG 74)
-SBX-310    payment_order        SBX-E310   no opposition within 10 days (SchKG 74)
+SBX-300    opposition           SBX-E300   objection raised by the debtor (SchKG 74)
+SBX-310    payment_order        SBX-E310   no objection within 10 days (SchKG 74)
 SBX-400    continuation         SBX-E400   continuation requested (SchKG 88)
 SBX-500    seizure              SBX-E500   seizure carried out (SchKG 89–115)
 SBX-510    continuation         SBX-E510   bankruptcy warning served (SchKG 159–161)
 SBX-600    certificate_of_loss  SBX-E600   certificate of loss issued (SchKG 115, 149)
-SBX-900    closed               SBX-E900   claim paid, case closed (SchKG 12)
+SBX-900    closed               SBX-E900   claim paid to the office, case closed (SchKG 12)
 =========  ===================  =========  ==========================================
 """
 
 from collections import namedtuple
+
+from .i18n import _
 
 #: the stages, in the order a case normally moves through them
 STAGES = (
@@ -72,74 +74,89 @@ PAID = "SBX-900"
 _TABLE = (
     StatusCode(
         REVIEW, "review", None,
-        "Waiting for the user's review in tilbago before it is submitted",
+        _("Waiting for the user's review in tilbago before it is submitted"),
         "En attente de la vérification par l'utilisateur dans tilbago avant l'envoi",
         "tilbago",
     ),
     StatusCode(
         SUBMITTED, "submitted", None,
-        "[sandbox] Request for prosecution submitted to the debt enforcement office",
+        _("[sandbox] Debt collection request submitted to the debt collection office"),
         "[sandbox] Réquisition de poursuite transmise à l'office des poursuites",
         "sandbox",
     ),
     StatusCode(
         PAYMENT_ORDER_ISSUED, "payment_order", "SBX-E200",
-        "[sandbox] Payment order issued by the office (SchKG 69)",
+        _("[sandbox] Payment order issued by the office (SchKG 69)"),
         "[sandbox] Commandement de payer établi par l'office (LP 69)",
         "sandbox",
     ),
     StatusCode(
         PAYMENT_ORDER_SERVED, "payment_order", "SBX-E210",
-        "[sandbox] Payment order served on the debtor: 20 days to pay (SchKG 69)",
+        _("[sandbox] Payment order served on the debtor: 20 days to pay (SchKG 69)"),
         "[sandbox] Commandement de payer notifié au débiteur : 20 jours pour payer (LP 69)",
         "sandbox",
     ),
     StatusCode(
         OPPOSITION, "opposition", "SBX-E300",
-        "[sandbox] Opposition raised by the debtor (SchKG 74): lifting it needs a court (SchKG 80-83)",
+        _("[sandbox] Objection raised by the debtor (SchKG 74): lifting it needs a court "
+          "(SchKG 80-83)"),
         "[sandbox] Opposition formée par le débiteur (LP 74) : mainlevée à demander au juge (LP 80-83)",
         "sandbox",
     ),
     StatusCode(
         NO_OPPOSITION, "payment_order", "SBX-E310",
-        "[sandbox] No opposition within 10 days (SchKG 74): continuation may be requested",
+        _("[sandbox] No objection within 10 days (SchKG 74): continuation may be requested"),
         "[sandbox] Pas d'opposition dans les 10 jours (LP 74) : la continuation peut être requise",
         "sandbox",
     ),
     StatusCode(
         CONTINUATION, "continuation", "SBX-E400",
-        "[sandbox] Request for continuation received by the office (SchKG 88)",
+        _("[sandbox] Request to continue the debt collection received by the office (SchKG 88)"),
         "[sandbox] Réquisition de continuer la poursuite reçue par l'office (LP 88)",
         "sandbox",
     ),
     StatusCode(
         SEIZURE, "seizure", "SBX-E500",
-        "[sandbox] Seizure carried out (SchKG 89-115)",
+        _("[sandbox] Seizure carried out (SchKG 89-115)"),
         "[sandbox] Saisie exécutée (LP 89-115)",
         "sandbox",
     ),
     StatusCode(
         BANKRUPTCY_WARNING, "continuation", "SBX-E510",
-        "[sandbox] Bankruptcy warning served on the debtor (SchKG 159-161)",
+        _("[sandbox] Bankruptcy warning served on the debtor (SchKG 159-161)"),
         "[sandbox] Commination de faillite notifiée au débiteur (LP 159-161)",
         "sandbox",
     ),
     StatusCode(
         CERTIFICATE_OF_LOSS, "certificate_of_loss", "SBX-E600",
-        "[sandbox] Certificate of loss issued (SchKG 115, 149)",
+        _("[sandbox] Certificate of loss issued (SchKG 115, 149)"),
         "[sandbox] Acte de défaut de biens délivré (LP 115, 149)",
         "sandbox",
     ),
     StatusCode(
         PAID, "closed", "SBX-E900",
-        "[sandbox] Claim paid to the office, case closed (SchKG 12)",
-        "[sandbox] Créance payée à l'office, poursuite close (LP 12)",
+        _("[sandbox] Claim paid to the debt collection office, case closed (SchKG 12)"),
+        "[sandbox] Créance payée à l'office des poursuites, poursuite close (LP 12)",
         "sandbox",
     ),
 )
 
 #: every known code -> :class:`StatusCode`
 CODES = {entry.code: entry for entry in _TABLE}
+
+#: what a status means for the creditor, when it asks for something (English templates
+#: marked for translation; the Odoo layer shows them in the user's language)
+ADVICE = {
+    REVIEW: _("Check the debtor's data in tilbago and release the request there: until "
+              "then nothing goes to the debt collection office."),
+    OPPOSITION: _("The debtor raised an objection: the debt collection stops until a "
+                  "court lifts it (SchKG 80-83) or the debtor withdraws it."),
+    PAID: _("The debtor paid the debt collection office, which pays the amount out to "
+            "you: record the payment on the invoices when it reaches your account."),
+    CERTIFICATE_OF_LOSS: _("The seizure did not cover the claim: the certificate of loss "
+                           "lets you prosecute again when the debtor comes back to "
+                           "better fortune (SchKG 149)."),
+}
 
 #: the path of a debtor subject to enforcement by seizure (SchKG 42): natural persons
 #: and legal persons not entered in the commercial register
@@ -168,11 +185,20 @@ def classify(status_code):
 
 
 def describe(status_code, lang="en"):
-    """The description of a known code in ``lang`` ("en" or "fr"), else None."""
+    """The description of a known code in ``lang`` ("en" or "fr"), else None.
+
+    The English description is also a translation template (:func:`tilbago.i18n._`):
+    the Odoo layer shows it in the user's language.
+    """
     entry = CODES.get(status_code) if isinstance(status_code, str) else None
     if entry is None:
         return None
     return entry.description_fr if (lang or "").lower().startswith("fr") else entry.description_en
+
+
+def advice(status_code):
+    """What the status asks of the creditor (English template), or None."""
+    return ADVICE.get(status_code) if isinstance(status_code, str) else None
 
 
 def is_sandbox_code(status_code):

@@ -148,7 +148,7 @@ def interest(amount, rate, date_from, date_to):
     (see :func:`interest_start`); ``date_to`` the day it is computed to. Rounded to the
     Rappen, ``ROUND_HALF_UP``. No interest when ``date_to`` is not after ``date_from``.
 
-    The request for prosecution states the rate and the start date (SchKG 67 al. 1 ch. 3),
+    The debt collection request states the rate and the start date (SchKG 67 al. 1 ch. 3),
     not this figure: it is an estimate for the creditor, and a court may count actual days.
     """
     amount = to_decimal(amount)

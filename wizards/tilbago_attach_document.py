@@ -50,6 +50,7 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
     upload_file = fields.Binary(string="File", attachment=False)
     upload_filename = fields.Char(string="File Name")
     size_limit = fields.Char(compute="_compute_size_limit")
+    duplicate_warning = fields.Char(compute="_compute_duplicate_warning")
 
     @api.depends("case_id")
     def _compute_available_attachment_ids(self):
@@ -69,6 +70,42 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
                 ("id", "not in", case.document_ids.attachment_id.ids),
             ]
             wizard.available_attachment_ids = Attachment.search(domain, order="id desc")
+
+    def _tilbago_duplicates(self):
+        """Names of the chosen files whose content the case already has, as
+        "new name (already attached as old name)"."""
+        self.ensure_one()
+        Attachment = self.env["ir.attachment"]
+        known = {
+            attachment.checksum: attachment.name
+            for attachment in self.case_id.document_ids.attachment_id.sudo()
+            if attachment.checksum
+        }
+        if not known:
+            return []
+        if self.source == "upload":
+            if not self.upload_file:
+                return []
+            try:
+                content = base64.b64decode(self.upload_file)
+            except (binascii.Error, ValueError):
+                return []
+            chosen = [((self.upload_filename or "").strip(), Attachment._compute_checksum(content))]
+        else:
+            chosen = [(a.name, a.checksum) for a in self.attachment_ids.sudo()]
+        return [
+            _("%(name)s (already attached as %(existing)s)", name=name, existing=known[checksum])
+            for name, checksum in chosen
+            if checksum in known
+        ]
+
+    @api.depends("source", "upload_file", "upload_filename", "attachment_ids")
+    def _compute_duplicate_warning(self):
+        for wizard in self:
+            duplicates = wizard._tilbago_duplicates() if wizard.case_id else []
+            wizard.duplicate_warning = _(
+                "The case already has this file: %(files)s.", files=", ".join(duplicates)
+            ) if duplicates else False
 
     def _compute_size_limit(self):
         text = _(
@@ -135,6 +172,12 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
                 for attachment in files
                 for problem in Document._tilbago_check_file(attachment.name, attachment.file_size)
             ]
+        duplicates = self._tilbago_duplicates()
+        if duplicates:
+            problems.append(_(
+                "The case already has this file, it is not attached twice: %(files)s.",
+                files=", ".join(duplicates),
+            ))
         if problems:
             raise UserError("\n".join(problems))
         if self.source == "upload":

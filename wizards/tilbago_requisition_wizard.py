@@ -1,6 +1,6 @@
 # Copyright 2026 l10n_ch_tilbago contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The requisition wizard: from overdue invoices to a request for prosecution.
+"""The requisition wizard: from overdue invoices to a debt collection request.
 
 Three steps, as in the Crésus ⇄ tilbago manual (seed 000): the claim, the debtor, the
 confirmation. Nothing is sent before the last step. The payload is built by the plain
@@ -10,6 +10,8 @@ at once on the confirmation step.
 
 import json
 from decimal import Decimal
+
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -116,7 +118,7 @@ class TilbagoRequisitionClaim(models.TransientModel):
 
 class TilbagoRequisitionWizard(models.TransientModel):
     _name = "tilbago.requisition.wizard"
-    _description = "Request for Prosecution (tilbago)"
+    _description = "Debt Collection Request (tilbago)"
     _check_company_auto = True
 
     step = fields.Selection(
@@ -216,7 +218,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
         string="Review in tilbago First",
         default=True,
         help="The case waits in tilbago for your review of the debtor data before it is "
-        "submitted to the debt enforcement office.",
+        "submitted to the debt collection office.",
     )
     claim_line_ids = fields.One2many(
         "tilbago.requisition.claim",
@@ -231,7 +233,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
     fee_amount = fields.Monetary(
         string="Payment-Order Fee",
         compute="_compute_fee_interest",
-        help="The fee the debt enforcement office asks in advance for issuing and "
+        help="The fee the debt collection office asks in advance for issuing and "
         "serving the payment order (GebV SchKG art. 16 al. 1), without delivery and "
         "postage. The debtor owes it in the end (SchKG 68).",
     )
@@ -289,6 +291,9 @@ class TilbagoRequisitionWizard(models.TransientModel):
 
     # -- step 3: confirmation ---------------------------------------------------------
     summary = fields.Text(compute="_compute_summary_problems")
+    summary_html = fields.Html(
+        string="Summary", compute="_compute_summary_problems", sanitize=False
+    )
     problems = fields.Text(compute="_compute_summary_problems")
     has_problems = fields.Boolean(compute="_compute_summary_problems")
     confirmed = fields.Boolean(string="These data are correct, send the request")
@@ -384,6 +389,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
         for wizard in self:
             case = wizard._tilbago_build_case()
             wizard.summary = wizard._tilbago_summary(case)
+            wizard.summary_html = wizard._tilbago_summary_html(wizard.summary)
             problems = [
                 self.env["tilbago.case"]._tilbago_translate_problem(p)
                 for p in tilbago_validation.validate_case(case)
@@ -619,6 +625,30 @@ class TilbagoRequisitionWizard(models.TransientModel):
                 ),
             ]
         return "\n".join(lines)
+
+    def _tilbago_summary_html(self, summary):
+        """The confirmation summary as the user reads it: a heading and a two-column
+        table per part (the claim, the debtor, how to reach the debtor, the debtor's
+        identification), built from the same translated lines as the text summary."""
+        headings = [_("Claim"), _("Debtor"), _("Contact"), _("Identification")]
+        parts = []
+        for index, block in enumerate(summary.split("\n\n")):
+            rows = []
+            for line in block.splitlines():
+                label, sep, value = line.partition(":")
+                if not sep:
+                    label, value = "", line
+                rows.append(
+                    Markup('<tr><th class="text-nowrap pe-3 fw-normal text-muted">%s</th>'
+                           "<td>%s</td></tr>") % (label.strip(), value.strip())
+                )
+            if rows:
+                heading = headings[index] if index < len(headings) else ""
+                parts.append(
+                    Markup('<h5 class="mt-3">%s</h5><table class="table table-sm mb-2">'
+                           "<tbody>%s</tbody></table>") % (heading, Markup("").join(rows))
+                )
+        return Markup('<div class="o_tilbago_summary">%s</div>') % Markup("").join(parts)
 
     # ================================================================= start
     @api.model
@@ -890,7 +920,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Request for Prosecution"),
+            "name": _("Debt Collection Request"),
             "res_model": self._name,
             "res_id": self.id,
             "views": [(False, "form")],
@@ -1027,7 +1057,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
             vals = {f: v for f, v in vals.items() if f in WRITE_BACK_PARTNER_FIELDS}
             partner.sudo().write(vals)
             partner.sudo().message_post(
-                body=_("Debtor data corrected in the request for prosecution."),
+                body=_("Debtor data corrected in the debt collection request."),
                 subtype_xmlid="mail.mt_note",
             )
         return bool(vals)
@@ -1092,7 +1122,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
             )
         if not self.main_invoice_id:
             raise UserError(
-                _("A request for prosecution starts from an invoice: the claim has none.")
+                _("A debt collection request starts from an invoice: the claim has none.")
             )
         # every invoice the request refers to, however it was put there; the claims of
         # the case check them again when they are saved (tilbago.case.claim)
@@ -1130,7 +1160,10 @@ class TilbagoRequisitionWizard(models.TransientModel):
         if self.write_back:
             self._tilbago_save_corrections(case)
         case.message_post(
-            body=_("Request for prosecution prepared for %(debtor)s.", debtor=self.partner_id.display_name),
+            body=_(
+                "Debt collection request prepared for %(debtor)s.",
+                debtor=self.partner_id.display_name,
+            ),
             subtype_xmlid="mail.mt_note",
         )
         case._tilbago_commit()

@@ -48,7 +48,7 @@ def test_create_status_attach(sandbox, env, tmp_path):
 
     status = run("status", case_id, env=env)
     assert status.returncode == 0, status.stderr
-    assert json.loads(status.stdout)["statusCode"] == "002"
+    assert json.loads(status.stdout)["statusCode"] == "SBX-100"  # no review asked
     assert set(json.loads(status.stdout)) == {"statusCode", "description", "eSchKGCode"}
 
     document = tmp_path / "Acte de défaut de biens.pdf"
@@ -202,3 +202,20 @@ def test_sandbox_command(tmp_path):
     assert "demo-key" not in err  # a key given on the command line is not echoed
     saved = json.loads(data.read_text(encoding="utf-8"))
     assert list(saved["cases"]) == [case_id]
+
+
+def test_sandbox_advance_releases_the_review_then_steps(sandbox, env, tmp_path):
+    def review(data):
+        data["status"] = "002"
+
+    created = run("create-case", _case_json(tmp_path, review), env=env)
+    case_id = json.loads(created.stdout)["caseId"]
+    assert sandbox.case(case_id)["statusCode"] == "002"
+    released = run("sandbox-advance", case_id, "--sandbox", sandbox.url)
+    assert released.returncode == 0, released.stderr
+    assert json.loads(released.stdout)["statusCode"] == "SBX-100"
+    moved = run("sandbox-advance", case_id, "--to", "SBX-300", "--sandbox", sandbox.root_url)
+    assert json.loads(moved.stdout)["statusCode"] == "SBX-300"
+    refused = run("sandbox-advance", "no-such-case", "--sandbox", sandbox.root_url)
+    assert refused.returncode == 3
+    assert "not found" in refused.stderr

@@ -87,6 +87,7 @@ def test_create_case_refuses_other_types(client, sandbox):
 
 
 def test_get_status_starts_at_review(client, epsitec_wire):
+    epsitec_wire["status"] = "002"  # the user asked to review the case in tilbago first
     case_id = client.create_case(epsitec_wire)
     status = client.get_status(case_id)
     assert status == CaseStatus("002", status.description, None)
@@ -325,6 +326,7 @@ def test_timeout_is_a_transport_error(sandbox, api_key, epsitec_wire):
         client.get_status(case_id)
     assert time.monotonic() - started < 1.5
     assert "in time" in str(info.value)
+    assert info.value.kind == TransportError.TIMEOUT
     assert info.value.retryable
     # a read is retried: two GETs reached the sandbox
     assert len(_methods(sandbox, "GET")) == 2
@@ -336,8 +338,11 @@ def test_refused_connection_is_a_transport_error(closed_port, api_key, epsitec_w
     with pytest.raises(TransportError) as info:
         client.get_status("x")
     assert "could not reach tilbago" in str(info.value)
-    with pytest.raises(TransportError):
+    assert info.value.kind == TransportError.UNREACHABLE
+    assert info.value.detail == str(info.value)  # the technical detail, for the log
+    with pytest.raises(TransportError) as info:
         client.create_case(epsitec_wire)
+    assert info.value.kind == TransportError.UNREACHABLE
 
 
 def test_unknown_host_is_a_transport_error(api_key):
@@ -398,7 +403,7 @@ def test_redirect_is_a_protocol_error(client, sandbox):
 def test_get_is_retried_after_a_503(client, sandbox, epsitec_wire):
     case_id = client.create_case(epsitec_wire)
     sandbox.fail_next(status=503, method="GET")
-    assert client.get_status(case_id).status_code == "002"
+    assert client.get_status(case_id).status_code == "SBX-100"
     assert [r["status"] for r in _methods(sandbox, "GET")] == [503, 200]
 
 
@@ -413,7 +418,7 @@ def test_get_gives_up_after_its_retries(client, sandbox):
 def test_get_is_retried_after_a_lost_answer(client, sandbox, epsitec_wire):
     case_id = client.create_case(epsitec_wire)
     sandbox.fail_next(drop=True, method="GET")
-    assert client.get_status(case_id).status_code == "002"
+    assert client.get_status(case_id).status_code == "SBX-100"
     assert [r["status"] for r in _methods(sandbox, "GET")] == ["dropped", 200]
 
 

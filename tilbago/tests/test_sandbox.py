@@ -478,18 +478,71 @@ def test_status_path_by_the_clock(epsitec_wire):
                 if not codes or codes[-1] != code:
                     codes.append(code)
             clock.now += 60
-        assert seen[legal] == list(statuses.BANKRUPTCY_PATH)
-        assert seen[natural] == list(statuses.SEIZURE_PATH)
+        # sent without "002": submitted at once, then one step a minute
+        assert seen[legal] == list(statuses.BANKRUPTCY_PATH[1:])
+        assert seen[natural] == list(statuses.SEIZURE_PATH[1:])
         # 59 seconds are not a step
         third = copy.deepcopy(epsitec_wire)
         third["externalRef"], third["claim"]["externalRef"] = "T", "T"
         case_id = put_case(sandbox, third, key="k")[1]["caseId"]
         clock.now += 59
-        assert get_status(sandbox, case_id, key="k")[1]["statusCode"] == "002"
-        clock.now += 1
         assert get_status(sandbox, case_id, key="k")[1]["statusCode"] == "SBX-100"
+        clock.now += 1
+        assert get_status(sandbox, case_id, key="k")[1]["statusCode"] == "SBX-200"
         history = [h["statusCode"] for h in sandbox.case(legal)["history"]]
-        assert history == list(statuses.BANKRUPTCY_PATH)
+        assert history == list(statuses.BANKRUPTCY_PATH[1:])
+
+
+def test_review_waits_for_the_user_however_long(epsitec_wire):
+    """Sent with "002" (review in tilbago first): nothing moves until the user releases
+    it, as in tilbago where the user checks the debtor's data first."""
+    clock = FakeClock()
+    epsitec_wire["status"] = "002"
+    with Sandbox(api_key="k", step_seconds=60, clock=clock) as sandbox:
+        case_id = put_case(sandbox, epsitec_wire, key="k")[1]["caseId"]
+        for _hour in range(48):
+            clock.now += 3600
+            assert get_status(sandbox, case_id, key="k")[1]["statusCode"] == "002"
+        status, answer = sbx(sandbox, "POST", "cases/%s/release" % case_id)
+        assert (status, answer["statusCode"]) == (200, "SBX-100")
+        # released: a second release is refused, the path goes on at its pace
+        assert sbx(sandbox, "POST", "cases/%s/release" % case_id)[0] == 409
+        clock.now += 59
+        assert get_status(sandbox, case_id, key="k")[1]["statusCode"] == "SBX-100"
+        clock.now += 1
+        assert get_status(sandbox, case_id, key="k")[1]["statusCode"] == "SBX-200"
+        assert sbx(sandbox, "POST", "cases/nope/release")[0] == 404
+
+
+def test_default_pace_is_minutes_not_refreshes(epsitec_wire):
+    clock = FakeClock()
+    with Sandbox(api_key="k", clock=clock) as sandbox:
+        assert sandbox.step_seconds >= 60
+        case_id = put_case(sandbox, epsitec_wire, key="k")[1]["caseId"]
+        for _refresh in range(20):  # a clerk pressing Refresh Status again and again
+            clock.now += 1
+            assert get_status(sandbox, case_id, key="k")[1]["statusCode"] == "SBX-100"
+
+
+def test_the_page_lists_cases_and_releases_the_review(sandbox, epsitec_wire):
+    epsitec_wire["status"] = "002"
+    case_id = put_case(sandbox, epsitec_wire)[1]["caseId"]
+    page = requests.get(sandbox.root_url + "_sandbox/", timeout=5)
+    assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert epsitec_wire["externalRef"] in page.text and "Epsitec SA" in page.text
+    assert "Release the review" in page.text
+    released = requests.post(sandbox.root_url + "_sandbox/cases/%s/release?page=1" % case_id,
+                             timeout=5, allow_redirects=False)
+    assert (released.status_code, released.headers["Location"]) == (303, "/_sandbox/")
+    assert get_status(sandbox, case_id)[1]["statusCode"] == "SBX-100"
+    page = requests.get(sandbox.root_url + "_sandbox/", timeout=5).text
+    assert "Next step: SBX-200" in page
+    # the page's "Go" form posts the code as a form field
+    moved = requests.post(sandbox.root_url + "_sandbox/cases/%s/advance?page=1" % case_id,
+                          data={"to": "SBX-300"}, timeout=5, allow_redirects=False)
+    assert moved.status_code == 303
+    assert get_status(sandbox, case_id)[1]["statusCode"] == "SBX-300"
 
 
 def test_a_case_sent_with_another_status_starts_there(sandbox, epsitec_wire):
@@ -501,8 +554,10 @@ def test_a_case_sent_with_another_status_starts_there(sandbox, epsitec_wire):
 def test_advance_on_demand(sandbox, epsitec_wire):
     case_id = put_case(sandbox, natural_wire())[1]["caseId"]
     status, answer = sbx(sandbox, "POST", "case/%s/advance" % case_id)
-    assert (status, answer["statusCode"]) == (200, "SBX-100")
-    assert get_status(sandbox, case_id)[1]["statusCode"] == "SBX-100"
+    assert (status, answer["statusCode"]) == (200, "SBX-200")
+    assert get_status(sandbox, case_id)[1]["statusCode"] == "SBX-200"
+    status, answer = sbx(sandbox, "POST", "cases/%s/advance" % case_id)  # plural too
+    assert (status, answer["statusCode"]) == (200, "SBX-210")
     status, answer = sbx(sandbox, "POST", "case/%s/advance?to=SBX-300" % case_id)
     assert answer == {"statusCode": "SBX-300", "eSchKGCode": "SBX-E300",
                       "description": statuses.describe("SBX-300")}
@@ -548,7 +603,7 @@ def test_state_persists_across_restarts(tmp_path, epsitec_wire):
     assert '"k"' not in text  # the key is stored hashed only
     json.loads(text)
     with Sandbox(api_key="k", data_path=data, balance=5, step_seconds=0) as sandbox:
-        assert get_status(sandbox, case_id, key="k")[1]["statusCode"] == "SBX-100"
+        assert get_status(sandbox, case_id, key="k")[1]["statusCode"] == "SBX-200"
         [case] = sandbox.cases()
         assert case["body"] == epsitec_wire
         assert case["attachments"][0]["filename"] == "acte.pdf"
@@ -572,7 +627,7 @@ def test_cases_endpoint_shows_the_exact_json_received(sandbox, epsitec_wire):
     assert status == 200
     [case] = answer["cases"]
     assert case["body"] == epsitec_wire
-    assert case["statusCode"] == "002"
+    assert case["statusCode"] == "SBX-100"  # sent without "002": submitted at once
     assert "api_key" not in {k.lower() for k in case["headers"]}
 
 

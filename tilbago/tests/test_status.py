@@ -73,3 +73,19 @@ def test_paths_use_known_codes_and_end_where_the_law_says():
 
 def test_the_sandbox_uses_this_very_table():
     assert sandbox.statuses is status
+
+
+def test_advice_says_what_a_status_asks_of_the_creditor():
+    from tilbago.status import ADVICE, advice
+
+    assert "paid the debt collection office" in advice(status.PAID)
+    assert "record the payment" in advice(status.PAID)
+    assert "release" in advice(status.REVIEW)
+    assert "objection" in advice(status.OPPOSITION)
+    assert advice(status.SUBMITTED) is None
+    assert advice(None) is None
+    assert set(ADVICE) <= set(status.CODES)
+    # no criminal-law wording: Swiss practice says debt collection request, objection
+    for entry in status.CODES.values():
+        assert "prosecution" not in entry.description_en.lower()
+        assert "opposition" not in entry.description_en.lower()

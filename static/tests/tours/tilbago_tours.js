@@ -97,15 +97,19 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_requisition", {
         },
         {
             content: "The summary shows the amount in Swiss format",
-            trigger: `${MODAL} .o_field_widget[name=summary]:contains("CHF 12'565.60")`,
+            trigger: `${MODAL} .o_field_widget[name=summary_html]:contains("CHF 12'565.60")`,
         },
         {
             content: "The summary names the debtor and the reason",
-            trigger: `${MODAL} .o_field_widget[name=summary]:contains(Epsitec SA):contains(Facture 5875)`,
+            trigger: `${MODAL} .o_field_widget[name=summary_html]:contains(Epsitec SA):contains(Facture 5875)`,
         },
         {
             content: "The summary shows dates in the user's format and the language by name",
-            trigger: `${MODAL} .o_field_widget[name=summary]:contains("Due date: 12/19/2020"):contains("Debtor language: French")`,
+            trigger: `${MODAL} .o_field_widget[name=summary_html] tr:contains("Due date"):contains("12/19/2020")`,
+        },
+        {
+            content: "The summary's tables give the language by name",
+            trigger: `${MODAL} .o_field_widget[name=summary_html] tr:contains("Debtor language"):contains(French)`,
         },
         {
             content: "Nothing blocks the request, Send is hidden until confirmed",

@@ -1,0 +1,115 @@
+# Copyright 2026 l10n_ch_tilbago contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""What a case's tilbago status says, in the user's language.
+
+The codes of ``tilbago.status`` carry English descriptions marked for translation and,
+for some, what the status asks of the creditor (``tilbago.status.advice``): the case
+shows both translated, the history shows tilbago's stored words translated when the
+code is known, and the chatter note of a new status is written in the responsible
+user's language (the hourly cron runs as the superuser).
+"""
+
+from odoo import api, fields, models
+
+from ..tilbago import status as tilbago_status
+
+
+class TilbagoCase(models.Model):
+    _inherit = "tilbago.case"
+
+    tilbago_status_label = fields.Char(
+        string="tilbago Status Text",
+        compute="_compute_tilbago_status_label",
+        help="What tilbago's status means, in your language for the codes this module "
+        "knows; tilbago's own words otherwise.",
+    )
+    tilbago_status_advice = fields.Char(
+        string="What to Do",
+        compute="_compute_tilbago_status_label",
+        help="What the status asks of you, when it asks for something.",
+    )
+
+    tilbago_sandbox_page = fields.Char(
+        string="Sandbox Page",
+        compute="_compute_tilbago_sandbox_page",
+        help="With the sandbox, the page where a case waiting for review is released "
+        "(what the user does in tilbago itself).",
+    )
+
+    @api.depends("state", "company_id")
+    def _compute_tilbago_sandbox_page(self):
+        for case in self:
+            company = case.company_id.sudo()
+            url = company._tilbago_url() if company else ""
+            if case.state == "review" and company.tilbago_environment == "sandbox" and (
+                url.rstrip("/").endswith("/v1")
+            ):
+                case.tilbago_sandbox_page = url.rstrip("/")[: -len("v1")] + "_sandbox/"
+            else:
+                case.tilbago_sandbox_page = False
+
+    @api.depends("tilbago_status_code", "tilbago_status_description")
+    @api.depends_context("lang")
+    def _compute_tilbago_status_label(self):
+        for case in self:
+            case.tilbago_status_label = case._tilbago_status_text(
+                case.tilbago_status_code, case.tilbago_status_description
+            )
+            advice = tilbago_status.advice(case.tilbago_status_code)
+            case.tilbago_status_advice = (
+                self.env._(advice) if advice else False  # pylint: disable=translation-not-lazy
+            )
+
+    @api.model
+    def _tilbago_status_text(self, code, description):
+        """The description of a status code in the user's language when the code is
+        known (``tilbago.status``), else tilbago's words as they came."""
+        entry = tilbago_status.CODES.get(code) if code else None
+        if entry is None:
+            return description or False
+        return self.env._(entry.description_en)  # pylint: disable=translation-not-lazy
+
+    def _tilbago_note_status(self, code, description, eschkg):
+        """The chatter note of a new status, in the responsible user's language (the
+        cron runs as the superuser); what the status asks for goes to the invoices too."""
+        self.ensure_one()
+        case = self.with_context(lang=self.user_id.lang or self.env.lang)
+        env = case.env
+        advice = tilbago_status.advice(code)
+        advice = env._(advice) if advice else ""  # pylint: disable=translation-not-lazy
+        body = env._(
+            "tilbago status: %(description)s (code %(code)s%(eschkg)s).",
+            description=case._tilbago_status_text(code, description) or "-",
+            code=code or "-",
+            eschkg=(", eSchKG %s" % eschkg) if eschkg else "",
+        )
+        self.message_post(
+            body=("%s %s" % (body, advice)).strip(), subtype_xmlid="mail.mt_note"
+        )
+        if advice and code == tilbago_status.PAID:
+            for invoice in self.claim_ids.invoice_id:
+                invoice.message_post(
+                    body=env._(
+                        "Debt enforcement case %(case)s: %(advice)s",
+                        case=self.name,
+                        advice=advice,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+
+
+class TilbagoCaseHistory(models.Model):
+    _inherit = "tilbago.case.history"
+
+    description_display = fields.Char(
+        string="Status", compute="_compute_description_display"
+    )
+
+    @api.depends("status_code", "description")
+    @api.depends_context("lang")
+    def _compute_description_display(self):
+        case_model = self.env["tilbago.case"]
+        for line in self:
+            line.description_display = case_model._tilbago_status_text(
+                line.status_code, line.description
+            )
