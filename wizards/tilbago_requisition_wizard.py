@@ -1154,6 +1154,15 @@ class TilbagoRequisitionWizard(models.TransientModel):
             if invoices:
                 self._tilbago_check_invoices(invoices)
         self._tilbago_check_documents()
+        case = self._tilbago_save_case()
+        case._tilbago_commit()
+        case._tilbago_send()
+        return case._tilbago_notify_result()
+
+    def _tilbago_save_case(self):
+        """Save the request as a case in draft, ready to send: claims, payload, documents."""
+        self.ensure_one()
+        case = self.case_id
         vals = self._tilbago_case_vals()
         if case:
             case.write(vals)
@@ -1176,6 +1185,4 @@ class TilbagoRequisitionWizard(models.TransientModel):
             body=_("Request for prosecution prepared for %(debtor)s.", debtor=self.partner_id.display_name),
             subtype_xmlid="mail.mt_note",
         )
-        case._tilbago_commit()
-        case._tilbago_send()
-        return case._tilbago_notify_result()
+        return case
