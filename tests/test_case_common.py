@@ -50,7 +50,7 @@ class TilbagoCaseCommon(AccountTestInvoicingCommon):
         cls.addClassCleanup(cls.sandbox.stop)
         # the cron tests count the cases they create: the demo cases (another company, in
         # a database with demo data) count as refreshed for the years to come
-        cls.env["tilbago.case"].search([]).write(
+        cls.env["tilbago.case"].sudo().search([]).write(
             {"last_sync": fields.Datetime.add(fields.Datetime.now(), years=10)}
         )
         cls.company = cls.company_data["company"]
