@@ -10,7 +10,7 @@
     "author": "l10n_ch_tilbago contributors, Odoo Community Association (OCA)",
     "license": "AGPL-3",
     "development_status": "Alpha",
-    "depends": ["account", "mail"],
+    "depends": ["account", "mail", "l10n_ch"],
     "external_dependencies": {
         "python": ["requests", "python-stdnum", "phonenumbers"],
     },
@@ -37,6 +37,7 @@
         "demo/res_company_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/account_move_demo.xml",
+        "demo/tilbago_case_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -10,3 +10,4 @@ from . import tilbago_case_history
 from . import tilbago_case_rules
 from . import tilbago_case_document
 from . import tilbago_case_status
+from . import tilbago_demo

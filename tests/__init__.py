@@ -5,6 +5,7 @@ from . import test_case_sending
 from . import test_wizard_requisition
 from . import test_reminder
 from . import test_tour
+from . import test_demo
 from . import test_case_documents
 from . import test_model_rules
 from . import test_input_model_rules

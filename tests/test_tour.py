@@ -2,39 +2,29 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Click-throughs in headless Chromium (static/tests/tours/tilbago_tours.js).
 
-The tours run against the in-process sandbox of ``TilbagoCaseCommon``. Set
+The tours run on the demo data a newcomer sees after ``tools/run``: the administrator,
+the Swiss demo company, the demo Epsitec SA invoice. The test creates no record for
+them; it only points the demo company at an in-process sandbox (``TilbagoDemoCommon``),
+and skips, with the reason, on a database installed without demo data. Set
 ``TILBAGO_TOUR_SCREENSHOTS=1`` to save a screenshot of every finished screen (the steps
 that log ``tilbago_screen: <name>``) in Odoo's ``--screenshots`` folder.
 """
 
 import os
 from contextlib import contextmanager
-from datetime import date
 from unittest.mock import patch
 
-from odoo import Command
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
-from .test_case_common import TilbagoCaseCommon
+from ..tilbago import status as tilbago_status
+from .test_demo import TilbagoDemoCommon
 
 SCREEN_MARK = "tilbago_screen: "
 
 
 @tagged("post_install", "-at_install")
-class TestTour(TilbagoCaseCommon, HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # seed 000: Facture 5875 of Epsitec SA, CHF 12'565.60, long overdue
-        cls.invoice = cls._invoice(
-            cls.epsitec,
-            12565.60,
-            date(2020, 12, 19),
-            invoice_date=date(2020, 11, 19),
-            name="5875",
-        )
-
+class TestTour(TilbagoDemoCommon, HttpCase):
     @contextmanager
     def _screenshots(self):
         """Screenshot every screen the tour marks, when asked to (development aid)."""
@@ -56,61 +46,65 @@ class TestTour(TilbagoCaseCommon, HttpCase):
         with patch.object(ChromeBrowser, "_handle_console", handle_console):
             yield {"step_delay": 1000}
 
-    def test_requisition_tour(self):
-        """A billing clerk sends the Epsitec invoice to tilbago, then refreshes the case."""
-        self.assertEqual(self.invoice.name, "5875")
-        self.assertFalse(self.invoice.tilbago_case_id)
-        url = "/odoo/action-account.action_move_out_invoice_type/%s" % self.invoice.id
-        with self._screenshots() as options:
-            self.start_tour(url, "l10n_ch_tilbago_requisition", login=self.billing_user.login,
-                            **options)
+    def _invoice_url(self):
+        return "/odoo/action-account.action_move_out_invoice_type/%s" % self.demo_invoice.id
 
+    def _check_sent(self):
+        """The demo invoice's request reached the sandbox, the case is in tilbago."""
         [received] = self.sandbox.cases()
-        self.assertEqual(received["body"]["claim"]["amount"], 1256560)
-        self.assertEqual(received["body"]["claim"]["reason"], "Facture 5875")
-        self.assertEqual(received["body"]["debtor"]["company"], "Epsitec SA")
-        self.assertEqual(received["body"]["debtor"]["companyUid"], "CHE-107.933.850")
-        case = self.invoice.tilbago_case_id
-        self.assertTrue(case)
+        body = received["body"]
+        self.assertEqual(body["claim"]["amount"], 1256560)
+        self.assertEqual(body["claim"]["reason"], "Facture %s" % self.demo_invoice.name)
+        self.assertEqual(body["debtor"]["company"], "Epsitec SA")
+        self.assertEqual(body["debtor"]["companyUid"], "CHE-107.933.850")
+        self.assertEqual(body["debtor"]["preferredLanguage"], "fr")
+        case = self.demo_invoice.tilbago_case_id
         self.assertEqual(case.tilbago_id, received["caseId"])
-        self.assertEqual(case.state, "review")
-        self.assertEqual(case.create_uid, self.billing_user)
+        self.assertEqual(case.create_uid, self.env.ref("base.user_admin"))
+        self.assertEqual(case.state, tilbago_status.classify(received["statusCode"]))
         # one status GET right after sending, one more for "Refresh Status"
         status_gets = [
             r for r in self.sandbox.requests
             if r["method"] == "GET" and case.tilbago_id in r["path"]
         ]
         self.assertEqual(len(status_gets), 2, self.sandbox.requests)
+        # Attach Document: the demo delivery note went to tilbago
+        note = case.document_ids.filtered(lambda d: d.name.startswith("Bon de livraison"))
+        self.assertEqual(note.state, "sent")
+        self.assertIn(note.name, [a["filename"] for a in received["attachments"]])
+        return case
+
+    def test_requisition_tour(self):
+        """The administrator sends the demo Epsitec invoice to tilbago, refreshes the
+        case and attaches the delivery note, all on the demo data."""
+        self.assertFalse(self.demo_invoice.tilbago_case_id)
+        self.assertFalse(self.sandbox.cases())
+        with self._screenshots() as options:
+            self.start_tour(self._invoice_url(), "l10n_ch_tilbago_requisition",
+                            login="admin", **options)
+        self._check_sent()
+
+    def test_requisition_tour_fr(self):
+        """The same in Swiss French: a fr_CH user sees the wizard in French and dates in
+        the Swiss format."""
+        self.env["res.lang"]._activate_lang("fr_CH")
+        self.env["ir.module.module"].search(
+            [("name", "in", ("web", "l10n_ch_tilbago"))]
+        )._update_translations(filter_lang=["fr_CH"])
+        self.env.ref("base.user_admin").lang = "fr_CH"
+        with self._screenshots() as options:
+            self.start_tour(self._invoice_url(), "l10n_ch_tilbago_requisition_fr",
+                            login="admin", **options)
+        self._check_sent()
 
     def test_reminders_tour(self):
-        """The invoice in litigation shows in the overview and the Litigation list."""
-        self.invoice.write(
-            {
-                "tilbago_reminder_level": "litigation",
-                "tilbago_reminder1_date": date(2021, 1, 8),
-                "tilbago_reminder2_date": date(2021, 1, 28),
-                "tilbago_reminder3_date": date(2021, 2, 17),
-                "tilbago_litigation_date": date(2021, 3, 4),
-            }
-        )
+        """The demo Epsitec invoice in litigation, from the overview and the list."""
         with self._screenshots() as options:
-            self.start_tour("/odoo", "l10n_ch_tilbago_reminders", login=self.billing_user.login,
-                            **options)
+            self.start_tour("/odoo", "l10n_ch_tilbago_reminders", login="admin", **options)
+        self.assertFalse(self.sandbox.cases())
 
     def test_settings_tour(self):
-        """An administrator tests the connection from the settings page."""
-        admin = self.env.ref("base.user_admin")
-        admin.write(
-            {
-                "company_ids": [Command.link(self.company.id)],
-                "company_id": self.company.id,
-                "groups_id": [Command.link(self.env.ref("account.group_account_manager").id)],
-            }
-        )
-        # the test chart has cash-basis taxes: without this the settings page refuses to
-        # load ("You cannot disable this setting ..."), which a real company never meets
-        self.company.tax_exigibility = True
-        self.assertFalse(self.sandbox.cases())
+        """The administrator tests the connection from the settings page."""
         with self._screenshots() as options:
             self.start_tour("/odoo/settings", "l10n_ch_tilbago_settings", login="admin",
                             **options)

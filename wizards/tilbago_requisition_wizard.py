@@ -1139,6 +1139,15 @@ class TilbagoRequisitionWizard(models.TransientModel):
                 )
             )
         self._tilbago_check_documents()
+        case = self._tilbago_save_case()
+        case._tilbago_commit()
+        case._tilbago_send()
+        return case._tilbago_notify_result()
+
+    def _tilbago_save_case(self):
+        """Save the request as a case in draft, ready to send: claims, payload, documents."""
+        self.ensure_one()
+        case = self.case_id
         vals = self._tilbago_case_vals()
         # the case, its claims and what is sent are written by the addon only
         # (tilbago_evidence.py): superuser mode, after the checks above
@@ -1166,6 +1175,4 @@ class TilbagoRequisitionWizard(models.TransientModel):
             ),
             subtype_xmlid="mail.mt_note",
         )
-        case._tilbago_commit()
-        case._tilbago_send()
-        return case._tilbago_notify_result()
+        return case

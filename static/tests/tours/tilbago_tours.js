@@ -1,6 +1,9 @@
 /** @odoo-module */
-// Click-throughs of l10n_ch_tilbago as a clerk does them; run by tests/test_tour.py.
+// Click-throughs of l10n_ch_tilbago on the demo data a newcomer sees (the Swiss demo
+// company, the demo Epsitec SA invoice in litigation); run by tests/test_tour.py.
 //
+// Buttons, menus and stages are found by their technical names (button name=, menu
+// XML id, stage value), so rewording a label does not break a tour.
 // Steps whose run() logs "tilbago_screen: <name>" mark a finished screen: the Python test
 // can take a screenshot there (TILBAGO_TOUR_SCREENSHOTS=1). The log is harmless otherwise.
 
@@ -22,44 +25,53 @@ function screen(name) {
 }
 
 const MODAL = ".modal .o_form_view";
+const SUCCESS = ".o_notification:has(.o_notification_bar.bg-success)";
 
-registry.category("web_tour.tours").add("l10n_ch_tilbago_requisition", {
-    steps: () => [
+function stage(...values) {
+    const current = values.map((v) => `[data-value=${v}]`).join(",");
+    return `.o_statusbar_status button.o_arrow_button_current:is(${current})`;
+}
+
+function menu(xmlid) {
+    return `[data-menu-xmlid='l10n_ch_tilbago.${xmlid}']`;
+}
+
+/**
+ * From the demo Epsitec invoice: Debt Enforcement, the three steps, Send, the case,
+ * Refresh Status, Attach Document. ``texts`` holds what the user's language shows.
+ */
+function requisitionSteps(texts) {
+    return [
         {
             content: "The overdue invoice of Epsitec SA is open",
             trigger: ".o_form_view .o_field_widget[name=partner_id]:contains('Epsitec SA')",
             run: screen("invoice"),
         },
         {
-            content: "Start the request for prosecution",
+            content: "Start the debt enforcement",
             trigger: ".o_form_view .o_statusbar_buttons button[name=action_tilbago_requisition]",
             run: "click",
         },
         // step 1: the claim, prefilled from the invoice
         {
             content: "The wizard opens on the claim step",
-            trigger: `${MODAL} .o_statusbar_status button.o_arrow_button_current:contains(Claim)`,
+            trigger: `${MODAL} ${stage("claim")}:contains(${texts.claim})`,
         },
         {
             content: "The claim reason is the invoice number in the debtor's language",
-            trigger: `${MODAL} .o_field_widget[name=reason] input:value(Facture 5875)`,
+            trigger: `${MODAL} .o_field_widget[name=reason] input:value(/^Facture INV\\//)`,
         },
         {
             content: "The claim amount is the open amount",
             trigger: `${MODAL} .o_field_widget[name=amount] input:value(/12.?565\\.60/)`,
         },
         {
+            content: "The due date is shown in the user's format",
+            trigger: `${MODAL} .o_field_widget[name=due_date] input:value(${texts.date})`,
+        },
+        {
             content: "The interest rate reads 5.00, not 5.00000",
-            trigger: `${MODAL} .o_field_widget[name=interest_rate] input:value(/^5\\.00$/)`,
-        },
-        {
-            content: "The collocation class is named as in the settings",
-            trigger: `${MODAL} .o_field_widget[name=collocation_class] select`,
-            run: selected("3 - Every other claim"),
-        },
-        {
-            content: "The claim step is complete",
-            trigger: `${MODAL} .o_field_widget[name=reason] input:value(Facture 5875)`,
+            trigger: `${MODAL} .o_field_widget[name=interest_rate] input:value(/^5[.,]00$/)`,
             run: screen("wizard_claim"),
         },
         {
@@ -70,7 +82,7 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_requisition", {
         // step 2: the debtor, prefilled from the partner
         {
             content: "The wizard shows the debtor step",
-            trigger: `${MODAL} .o_statusbar_status button.o_arrow_button_current:contains(Debtor)`,
+            trigger: `${MODAL} ${stage("debtor")}:contains(${texts.debtor})`,
         },
         {
             content: "The debtor is the legal person Epsitec SA",
@@ -93,23 +105,11 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_requisition", {
         // step 3: confirmation
         {
             content: "The wizard shows the confirmation step",
-            trigger: `${MODAL} .o_statusbar_status button.o_arrow_button_current:contains(Confirmation)`,
+            trigger: `${MODAL} .o_form_statusbar:has(${stage("confirm")})`,
         },
         {
-            content: "The summary shows the amount in Swiss format",
-            trigger: `${MODAL} .o_field_widget[name=summary_html]:contains("CHF 12'565.60")`,
-        },
-        {
-            content: "The summary names the debtor and the reason",
-            trigger: `${MODAL} .o_field_widget[name=summary_html]:contains(Epsitec SA):contains(Facture 5875)`,
-        },
-        {
-            content: "The summary shows dates in the user's format and the language by name",
-            trigger: `${MODAL} .o_field_widget[name=summary_html] tr:contains("Due date"):contains("12/19/2020")`,
-        },
-        {
-            content: "The summary's tables give the language by name",
-            trigger: `${MODAL} .o_field_widget[name=summary_html] tr:contains("Debtor language"):contains(French)`,
+            content: "The summary shows the amount in Swiss format and names the debtor",
+            trigger: `${MODAL} .o_field_widget[name=summary_html]:contains("12'565.60"):contains(Epsitec SA)`,
         },
         {
             content: "Nothing blocks the request, Send is hidden until confirmed",
@@ -129,15 +129,15 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_requisition", {
         // the case
         {
             content: "tilbago confirms the case",
-            trigger: ".o_notification:contains(Sent to tilbago):contains(case ID)",
+            trigger: SUCCESS,
         },
         {
-            content: "The case opens with tilbago's ID, waiting for review",
+            content: "The case opens with tilbago's ID",
             trigger: ".o_form_view .o_field_widget[name=tilbago_id]:not(:empty)",
         },
         {
-            content: "The case is in review",
-            trigger: ".o_form_view .o_statusbar_status:has(button.o_arrow_button_current:contains(To Review in tilbago))",
+            content: "The case is in tilbago (waiting for the review, or submitted)",
+            trigger: `.o_form_view .o_form_statusbar:has(${stage("review", "submitted")})`,
             run: screen("case"),
         },
         {
@@ -147,14 +147,61 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_requisition", {
         },
         {
             content: "The status is refreshed",
-            trigger: ".o_notification:contains(Status refreshed)",
+            trigger: SUCCESS,
         },
         {
-            content: "The case is still in review after the refresh",
-            trigger: ".o_form_view .o_statusbar_status:has(button.o_arrow_button_current:contains(To Review in tilbago))",
+            content: "The case is still in tilbago's hands",
+            trigger: `.o_form_view .o_form_statusbar:has(${stage("review", "submitted")})`,
             run: screen("case_refreshed"),
         },
-    ],
+        {
+            content: "Attach a document to the case",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_attach_document]",
+            run: "click",
+        },
+        {
+            content: "Pick the delivery note attached to the invoice",
+            trigger: `${MODAL} .o_field_widget[name=attachment_ids] input`,
+            run: "edit Bon de livraison",
+        },
+        {
+            content: "The delivery note is offered",
+            trigger: ".o-autocomplete--dropdown-item:contains(Bon de livraison)",
+            run: "click",
+        },
+        {
+            content: "Attach it and send it to tilbago",
+            trigger: `${MODAL} .o_field_widget[name=attachment_ids] .o_tag:contains(Bon de livraison)`,
+            run: screen("attach_document"),
+        },
+        {
+            content: "Attach and send",
+            trigger: ".modal-footer button[name=action_attach]",
+            run: "click",
+        },
+        {
+            content: "Open the documents of the case",
+            trigger: "body:not(:has(.modal)) .o_form_view .o_notebook a.nav-link[name=documents]",
+            run: "click",
+        },
+        {
+            content: "The delivery note is among the case's documents, sent",
+            trigger: `.o_form_view .o_field_widget[name=document_ids] .o_data_row:contains(Bon de livraison) [name=state]:contains(${texts.sent})`,
+            run: screen("case_documents"),
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("l10n_ch_tilbago_requisition", {
+    steps: () => requisitionSteps({
+        claim: "Claim", debtor: "Debtor", date: "/^\\d{2}\\/\\d{2}\\/\\d{4}$/", sent: "Sent",
+    }),
+});
+
+registry.category("web_tour.tours").add("l10n_ch_tilbago_requisition_fr", {
+    steps: () => requisitionSteps({
+        claim: "Créance", debtor: "Débiteur", date: "/^\\d{2}\\.\\d{2}\\.\\d{4}$/", sent: "Envoyé",
+    }),
 });
 
 registry.category("web_tour.tours").add("l10n_ch_tilbago_reminders", {
@@ -162,12 +209,12 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_reminders", {
         ...stepUtils.goToAppSteps("account.menu_finance", "Open the Invoicing app"),
         {
             content: "Open the Debt Collection menu of Invoicing",
-            trigger: ".o_main_navbar .o_menu_sections button:contains(Debt Collection)",
+            trigger: `.o_main_navbar .o_menu_sections button${menu("menu_tilbago_root")}`,
             run: "click",
         },
         {
             content: "Open the overview",
-            trigger: ".o-dropdown--menu .dropdown-item:contains(Overview)",
+            trigger: `.o-dropdown--menu .dropdown-item${menu("menu_tilbago_reminder_overview")}`,
             run: "click",
         },
         {
@@ -187,22 +234,22 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_reminders", {
         },
         {
             content: "Open the Debt Collection menu again",
-            trigger: ".o_main_navbar .o_menu_sections button:contains(Debt Collection)",
+            trigger: `.o_main_navbar .o_menu_sections button${menu("menu_tilbago_root")}`,
             run: "click",
         },
         {
             content: "Open the invoices in litigation",
-            trigger: ".o-dropdown--menu .dropdown-item:contains(Litigation)",
+            trigger: `.o-dropdown--menu .dropdown-item${menu("menu_tilbago_litigation")}`,
             run: "click",
         },
         {
             content: "The litigation list shows the invoice of Epsitec SA",
-            trigger: ".o_list_view .o_data_row:contains(Epsitec SA):contains(5875)",
+            trigger: ".o_list_view .o_data_row:contains(Epsitec SA)",
             run: screen("litigation"),
         },
         {
             content: "Select the invoice of Epsitec SA",
-            trigger: ".o_list_view .o_data_row:contains(5875) .o_list_record_selector input",
+            trigger: ".o_list_view .o_data_row:contains(Epsitec SA) .o_list_record_selector input",
             run: "click",
         },
         {
@@ -211,13 +258,13 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_reminders", {
             run: "click",
         },
         {
-            content: "The request for prosecution opens on the selected invoice",
-            trigger: `${MODAL} .o_field_widget[name=reason] input:value(Facture 5875)`,
+            content: "The request opens on the selected invoice",
+            trigger: `${MODAL} .o_field_widget[name=reason] input:value(/^Facture INV\\//)`,
             run: screen("litigation_requisition"),
         },
         {
             content: "Close the request without sending it",
-            trigger: ".modal-footer button.btn-secondary:contains(Cancel)",
+            trigger: ".modal-footer button.btn-secondary[special=cancel], .modal-footer button.btn-secondary:contains(Cancel)",
             run: "click",
         },
         {
@@ -226,7 +273,7 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_reminders", {
         },
         {
             content: "Open the invoice",
-            trigger: ".o_list_view .o_data_row:contains(5875) .o_data_cell[name=name]",
+            trigger: ".o_list_view .o_data_row:contains(Epsitec SA) .o_data_cell[name=name]",
             run: "click",
         },
         {
@@ -243,10 +290,6 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_settings", {
             content: "Open the Invoicing settings",
             trigger: ".settings_tab .tab[data-key=account]",
             run: "click",
-        },
-        {
-            content: "The Debt Collection block is there",
-            trigger: ".app_settings_block[data-key=account] h2:contains(Debt Collection)",
         },
         {
             content: "The block shows the URL in use",
@@ -269,7 +312,7 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_settings", {
         },
         {
             content: "tilbago accepted the API key",
-            trigger: ".o_notification:contains(accepted the API key)",
+            trigger: SUCCESS,
             run: screen("settings_tested"),
         },
     ],
