@@ -1,20 +1,21 @@
 #!/usr/bin/env python3
 # Copyright 2026 l10n_ch_tilbago contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Benchmark of the tilbago status sync (issue 5): cases/second and SQL queries/case.
+"""Benchmark of the tilbago status sync: cases/second against the limit, SQL queries/case.
 
 Run it on a database where l10n_ch_tilbago is installed (it builds its own registry;
 Odoo's server need not run). The exact command used for the README figures:
 
     python3 benchmarks/bench_case_sync.py -d t6_bench \\
         --addons-path=/opt/odoo18/addons,/opt/odoo18/odoo/addons,/work/addons_link \\
-        --db_host=/var/run/postgresql -n 1000 10000 --latency-ms 5
+        --db_host=/var/run/postgresql -n 1000 10000 --latency-ms 5 50 --connections 1 8
 
 For each N it starts the tilbago sandbox (``tilbago.sandbox.Sandbox``) in-process on a
 free loopback port, opens N cases in it, creates the N matching ``tilbago.case`` records
 (state *Submitted*, one debtor per 50 cases) in the current company pointed at the
 sandbox, sets the sandbox's simulated latency (every ``/v1/`` answer waits that long,
-like a remote server), and times the cron method ``tilbago.case._cron_refresh_status``
+like a remote server), sets the company's *Status Reads at Once* (``--connections``; 1 is
+the former path, one request after another), and times the cron method ``tilbago.case._cron_refresh_status``
 called batch after batch exactly as ``ir.cron`` does (progress record, flush and cache
 invalidation between batches, as the commit between two batches would), twice:
 
@@ -124,7 +125,7 @@ def timed_sync(env, batch_size):
     return done_total, seconds, cr.sql_log_count - queries0
 
 
-def bench(env, count, latency_ms, batch_size, storage):
+def bench(env, count, latency_ms, batch_size, storage, connections=8):
     from odoo.addons.l10n_ch_tilbago.tilbago.sandbox import Sandbox
 
     sandbox = Sandbox(port=0, api_key=API_KEY, step_seconds=0, balance=None).start()
@@ -136,6 +137,8 @@ def bench(env, count, latency_ms, batch_size, storage):
             "tilbago_base_url": sandbox.url,
             "tilbago_api_key": API_KEY,
             "tilbago_storage_path": storage or False,
+            "tilbago_sync_connections": connections,
+            "tilbago_sync_rate": 0,
         })
         cases = create_odoo_cases(env, ids)
         print("  (setup of %d cases: %.1f s)" % (count, time.perf_counter() - t0), flush=True)
@@ -167,7 +170,12 @@ def main():
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--db_host", default=None)
     parser.add_argument("-n", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--latency-ms", type=int, default=5)
+    parser.add_argument("--latency-ms", type=int, nargs="+", default=[5, 50])
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 8],
+                        help="status reads at once; 1 is the former one-after-another "
+                        "path, measured in the same run")
+    parser.add_argument("--serial-max-n", type=int, default=1000,
+                        help="largest N measured with 1 connection (it takes N × latency)")
     parser.add_argument("--batch-size", type=int, default=100,
                         help="cases per cron batch (the cron's default: 100)")
     parser.add_argument("--storage", default=None,
@@ -188,19 +196,30 @@ def main():
     logging.getLogger("odoo").setLevel(logging.WARNING)
 
     registry = Registry(args.database)
-    print("sandbox latency %d ms, batches of %d, storage %s"
-          % (args.latency_ms, args.batch_size, args.storage or "off"))
-    print("%7s  %-18s %9s %13s %8s" % ("N", "run", "cases/s", "queries/case", "seconds"))
-    for count in args.n:
-        with registry.cursor() as cr:
-            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-            try:
-                for label, done, seconds, queries in bench(
-                        env, count, args.latency_ms, args.batch_size, args.storage):
-                    print("%7d  %-18s %9.1f %13.2f %8.1f"
-                          % (count, label, done / seconds, queries / done, seconds), flush=True)
-            finally:
-                cr.rollback()
+    print("batches of %d, storage %s; limit = connections / latency (what the network "
+          "allows)" % (args.batch_size, args.storage or "off"))
+    print("%7s %8s %5s  %-16s %9s %8s %6s %13s %8s" % (
+        "N", "latency", "conn", "run", "cases/s", "limit/s", "ratio", "queries/case",
+        "seconds"))
+    for latency in args.latency_ms:
+        for count in args.n:
+            for connections in args.connections:
+                if connections == 1 and count > args.serial_max_n:
+                    continue  # one request after another: N × latency, known in advance
+                with registry.cursor() as cr:
+                    env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+                    try:
+                        for label, done, seconds, queries in bench(
+                                env, count, latency, args.batch_size, args.storage,
+                                connections):
+                            rate = done / seconds
+                            limit = connections * 1000.0 / latency if latency else 0
+                            print("%7d %6d ms %5d  %-16s %9.1f %8.0f %6s %13.2f %8.1f" % (
+                                count, latency, connections, label, rate, limit,
+                                "%.2f" % (rate / limit) if limit else "-",
+                                queries / done, seconds), flush=True)
+                    finally:
+                        cr.rollback()
     return 0
 
 

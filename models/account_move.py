@@ -91,7 +91,7 @@ class AccountMove(models.Model):
     )
     tilbago_amount_due = fields.Monetary(
         related="amount_residual",
-        string="Amount Due",
+        string="Open Amount",
         currency_field="currency_id",
         aggregator=None,
         help="What the customer still owes on this invoice, in the invoice's currency.",

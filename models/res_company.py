@@ -72,6 +72,19 @@ class ResCompany(models.Model):
         help="Absolute folder on the Odoo server where each case gets a folder with the "
         "request as sent, the invoice PDFs, the documents and the status history.",
     )
+    tilbago_sync_connections = fields.Integer(
+        string="Status Reads at Once",
+        default=8,
+        help="How many status questions the status sync keeps waiting on tilbago at the "
+        "same time (1 to 32).",
+    )
+    tilbago_sync_rate = fields.Float(
+        string="Status Reads per Second",
+        digits=(6, 2),
+        default=0.0,
+        help="The most status questions per second the sync sends to tilbago; 0 = no "
+        "ceiling. tilbago answering 429 or 503 slows the sync down in any case.",
+    )
 
     # -- reminders -------------------------------------------------------------------
     tilbago_reminder1_delay = fields.Integer(
@@ -213,6 +226,22 @@ class ResCompany(models.Model):
                         '%(label)s "%(value)s" must be a number of days from %(min)s to 365.',
                         label=company._tilbago_label(fname), value=days, min=minimum,
                     ))
+
+    @api.constrains("tilbago_sync_connections", "tilbago_sync_rate")
+    def _check_tilbago_sync(self):
+        for company in self:
+            if not 1 <= company.tilbago_sync_connections <= 32:
+                raise ValidationError(self.env._(
+                    '%(label)s "%(value)s" must be from 1 to 32.',
+                    label=company._tilbago_label("tilbago_sync_connections"),
+                    value=company.tilbago_sync_connections,
+                ))
+            if company.tilbago_sync_rate < 0:
+                raise ValidationError(self.env._(
+                    '%(label)s "%(value)s" cannot be negative: enter 0 for no ceiling.',
+                    label=company._tilbago_label("tilbago_sync_rate"),
+                    value=company.tilbago_sync_rate,
+                ))
 
     @api.constrains("tilbago_reminder1_fee", "tilbago_reminder2_fee", "tilbago_reminder3_fee")
     def _check_tilbago_fees(self):

@@ -43,6 +43,10 @@ class ResConfigSettings(models.TransientModel):
         exportable=False,
         help="Generated in tilbago under My account > Company > Generate the API key.",
     )
+    tilbago_sync_connections = fields.Integer(
+        related="company_id.tilbago_sync_connections", readonly=False
+    )
+    tilbago_sync_rate = fields.Float(related="company_id.tilbago_sync_rate", readonly=False)
     tilbago_storage_path = fields.Char(
         related="company_id.tilbago_storage_path", readonly=False
     )

@@ -15,6 +15,7 @@ second case in tilbago: a retry resends the very same request body, with the sam
 
 import json
 import logging
+import threading
 import uuid
 
 from odoo import _, api, fields, models
@@ -24,6 +25,7 @@ from ..tilbago import documents as tilbago_documents
 from ..tilbago import exceptions as tilbago_exceptions
 from ..tilbago import status as tilbago_status
 from ..tilbago import storage as tilbago_storage
+from ..tilbago import sync as tilbago_sync
 from ..tilbago import swiss as tilbago_swiss
 
 _logger = logging.getLogger(__name__)
@@ -70,6 +72,28 @@ ERROR_KINDS = [
     ("protocol", "Unexpected answer"),
     ("config", "Configuration"),
 ]
+
+
+def _worker_clients(client):
+    """The clients of tilbago.sync's workers: ``client`` itself, then clones of it.
+
+    Made in the worker threads, without the database: the URL and the key were read by
+    ``_tilbago_client_for`` before. A client that cannot be cloned (a test double) is
+    shared by one worker only.
+    """
+    spare = [client]
+    lock = threading.Lock()
+
+    def make():
+        with lock:
+            if spare:
+                return spare.pop()
+        clone = getattr(client, "clone", None)
+        if clone is None:
+            raise RuntimeError("the tilbago client cannot be cloned for a second worker")
+        return clone()
+
+    return make
 
 
 def _in_test():
@@ -914,9 +938,12 @@ class TilbagoCase(models.Model):
         return status
 
     def _tilbago_refresh(self, raise_on_error=True):
-        """Refresh the status of ``self``, one HTTP session per company.
+        """Refresh the status of ``self``, company by company.
 
-        First every status is read (no database work between the HTTP calls), then the
+        First every status is read, by ``tilbago.sync.read_statuses``: up to the
+        company's *Status Reads at Once* requests in flight (one HTTP session per worker
+        thread, the key read once per company, no database work in the threads), at most
+        its *Status Reads per Second*, slowed down by a 429/503 answer. Then the
         cases whose status did not move get their ``last_sync`` in one UPDATE, and only
         the cases that moved are written one by one (history line, chatter note), so the
         SQL cost of a sync does not depend on the number of cases that did not change.
@@ -937,23 +964,26 @@ class TilbagoCase(models.Model):
                 _logger.warning("tilbago: no client for company %s", company.name)
                 continue
             statuses = {}
-            try:
-                for case in cases:
-                    try:
-                        statuses[case] = client.get_status(case.tilbago_id)
-                    except tilbago_exceptions.TilbagoError as error:
-                        _kind, words = case._tilbago_error_text(error)
-                        errors[case] = words
-                        _logger.warning(
-                            "tilbago case %s: status refresh failed: %s (%s)",
-                            case.name,
-                            type(error).__name__,
-                            case._tilbago_error_detail(error) or "-",
-                        )
-            finally:
-                close = getattr(client, "close", None)
-                if close:
-                    close()
+            report = tilbago_sync.read_statuses(
+                _worker_clients(client),
+                cases.mapped("tilbago_id"),
+                connections=(company.tilbago_sync_connections or 1)
+                if hasattr(client, "clone") else 1,
+                rate=company.tilbago_sync_rate or None,
+            )
+            for case in cases:
+                result = report.results.get(case.tilbago_id)
+                if isinstance(result, tilbago_exceptions.TilbagoError):
+                    _kind, words = case._tilbago_error_text(result)
+                    errors[case] = words
+                    _logger.warning(
+                        "tilbago case %s: status refresh failed: %s (%s)",
+                        case.name,
+                        type(result).__name__,
+                        case._tilbago_error_detail(result) or "-",
+                    )
+                elif result is not None:
+                    statuses[case] = result
             answered = self.browse([case.id for case in statuses])
             moved = answered.filtered(lambda c: c._tilbago_status_changed(statuses[c]))
             (answered - moved)._tilbago_write({"last_sync": fields.Datetime.now()})

@@ -8,7 +8,7 @@ from datetime import date
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from ..tilbago import client as tilbago_client
@@ -315,6 +315,37 @@ class TestCaseSending(TilbagoCaseCommon):
         self.assertEqual(result["params"]["type"], "warning")
         self.assertIn(cases[0].name, result["params"]["message"])
         self.assertEqual(cases[1].state, "submitted")
+
+    def test_statuses_read_in_parallel_and_slowed_by_429(self):
+        cases = self.env["tilbago.case"]
+        for amount in (100.0, 200.0, 300.0, 400.0, 500.0):
+            _invoice, wizard = self._prepared(amount)
+            cases |= self._send(wizard)[0]
+        for case in cases:
+            self.sandbox.advance(case.tilbago_id)
+        self.company.write({"tilbago_sync_connections": 3, "tilbago_sync_rate": 0})
+        before = len(self.sandbox.requests)
+        # tilbago asks to slow down once: the case is asked again, nothing fails
+        self.sandbox.fail_next(status=429, method="GET", retry_after=0)
+        done, errors = cases._tilbago_refresh()
+        self.assertEqual(errors, {})
+        self.assertEqual(done, cases)
+        self.assertEqual(set(cases.mapped("state")), {"payment_order"})
+        gets = [r for r in self.sandbox.requests[before:] if r["method"] == "GET"]
+        self.assertEqual(len(gets), 6)  # five cases and the one asked again
+        self.assertEqual(sorted(r["status"] for r in gets).count(429), 1)
+        # every moved case has its history line and chatter note, once
+        for case in cases:
+            self.assertEqual(case.history_ids.filtered(lambda h: h.state == "payment_order")
+                             .mapped("status_code"), [case.tilbago_status_code])
+
+    def test_sync_settings_are_checked(self):
+        for vals in ({"tilbago_sync_connections": 0}, {"tilbago_sync_connections": 33},
+                     {"tilbago_sync_rate": -1}):
+            with self.subTest(vals=vals), self.assertRaises(ValidationError) as caught:
+                self.company.write(vals)
+            label = "Status Reads"
+            self.assertIn(label, str(caught.exception))
 
     # -- the cron ----------------------------------------------------------------------
     def test_cron_batches_with_progress(self):

@@ -29,6 +29,8 @@ whatever host a redirect names.
 The API key never appears in an exception, a log line or a ``repr``.
 """
 
+import datetime
+import email.utils
 import json
 import logging
 import posixpath
@@ -190,6 +192,8 @@ class TilbagoClient:
         self.base_url = base_url.strip().rstrip("/") + "/"
         self.timeout = timeout
         self.__api_key = api_key
+        self._settings = {"timeout": timeout, "retries": retries, "user_agent": user_agent,
+                          "backoff_factor": backoff_factor}
         self.session = session if session is not None else requests.Session()
         retry = _IdempotentOnlyRetry(
             total=retries,
@@ -215,6 +219,14 @@ class TilbagoClient:
 
     def __repr__(self):
         return "TilbagoClient(base_url=%r, api_key='***')" % self.base_url
+
+    def clone(self):
+        """A client with the same URL, key and settings, and an HTTP session of its own.
+
+        For :func:`tilbago.sync.read_statuses`: a ``requests.Session`` is not meant to
+        be shared between threads, so each worker gets a clone.
+        """
+        return type(self)(self.base_url, self.__api_key, **self._settings)
 
     def close(self):
         self.session.close()
@@ -382,8 +394,12 @@ class TilbagoClient:
         if 400 <= status < 500:
             if duplicate_check and is_duplicate_reference(status, message):
                 return DuplicateReference(status, message)
-            return Rejected(status, message)
-        return ServerError(status, message)
+            error = Rejected(status, message)
+        else:
+            error = ServerError(status, message)
+        # 429 / 503: how long tilbago asks us to wait (tilbago.sync honours it)
+        error.retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+        return error
 
     def _json(self, response):
         try:
@@ -402,6 +418,33 @@ class TilbagoClient:
         if not isinstance(value, str) or not value.strip():
             raise ProtocolError("tilbago's answer has no %s" % key)
         return value
+
+
+def retry_after_seconds(value, now=None):
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date).
+
+    None when absent or unreadable; never negative; at most one hour (a server asking
+    for more is not waited for inside one sync run).
+    """
+    if value is None:
+        return None
+    value = str(value).strip()
+    if not value:
+        return None
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        now = now or datetime.datetime.now(datetime.timezone.utc)
+        seconds = (when - now).total_seconds()
+    return min(max(seconds, 0.0), 3600.0)
 
 
 def _reason(exc):

@@ -77,7 +77,8 @@ Sandbox-only endpoints (no ``api_key``; they do not exist at tilbago):
   ``{"status": 503}`` answers that status without doing anything, optionally with
   ``"body"`` (raw text) and ``"content_type"``; ``{"drop": true}`` does the work (stores
   the case) then closes the connection without answering — the lost answer;
-  ``"delay_ms"`` answers late; ``"method"`` limits it to GET or PUT; ``"count"`` (1).
+  ``"delay_ms"`` answers late; ``"method"`` limits it to GET or PUT; ``"count"`` (1);
+  ``"retry_after"`` adds a ``Retry-After`` header (seconds or an HTTP date) to the answer.
 
 Headers received are stored without ``api_key``.
 """
@@ -527,11 +528,12 @@ class Sandbox:
             self._save()
 
     def fail_next(self, status=None, drop=False, body=None, content_type=None,
-                  delay_ms=0, method=None, count=1):
+                  delay_ms=0, method=None, count=1, retry_after=None):
         """Inject a fault into the next ``count`` ``/v1/`` requests (see module doc)."""
         fault = {"status": status, "drop": bool(drop), "body": body,
                  "content_type": content_type, "delay_ms": delay_ms or 0,
-                 "method": method.upper() if method else None, "count": int(count)}
+                 "method": method.upper() if method else None, "count": int(count),
+                 "retry_after": None if retry_after is None else str(retry_after)}
         if status is None and not drop and not delay_ms:
             raise ValueError("a fault needs a status, drop or delay_ms")
         with self._lock:
@@ -831,6 +833,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
+        for name, value in getattr(self, "_extra_headers", {}).items():
+            self.send_header(name, value)
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
@@ -959,10 +963,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_fault(self, fault):
         if fault["body"] is None:
+            self._extra_headers = {"Retry-After": fault["retry_after"]} \
+                if fault.get("retry_after") else {}
             self._send_json(fault["status"], {"message": "injected fault %s" % fault["status"]})
+            self._extra_headers = {}
             return
         data = str(fault["body"]).encode("utf-8")
         self.send_response(fault["status"])
+        if fault.get("retry_after"):
+            self.send_header("Retry-After", fault["retry_after"])
         self.send_header("Content-Type", fault["content_type"] or "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -1041,7 +1050,7 @@ class _Handler(BaseHTTPRequestHandler):
                 sandbox.fail_next(payload.get("status"), payload.get("drop", False),
                                   payload.get("body"), payload.get("content_type"),
                                   payload.get("delay_ms", 0), payload.get("method"),
-                                  payload.get("count", 1))
+                                  payload.get("count", 1), payload.get("retry_after"))
             except (TypeError, ValueError) as exc:
                 raise _Answer(400, str(exc)) from None
             return self._send_json(200, {"armed": True})

@@ -290,7 +290,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
     )
 
     # -- step 3: confirmation ---------------------------------------------------------
-    summary = fields.Text(compute="_compute_summary_problems")
+    summary = fields.Text(string="Summary as Text", compute="_compute_summary_problems")
     summary_html = fields.Html(
         string="Summary", compute="_compute_summary_problems", sanitize=False
     )

@@ -166,6 +166,51 @@ class ScriptedClient:
         self.closed = True
 
 
+def test_retry_after_from_tilbago_pauses_the_pool(sandbox, client, epsitec_wire):
+    ids = _open_cases(client, epsitec_wire, 3)
+    sandbox.fail_next(status=429, method="GET", retry_after=1)
+    report = read_statuses(_factory(sandbox), ids, connections=2)
+    assert not report.errors and report.throttled == 1
+    assert report.seconds >= 1.0  # the case asked again after the second tilbago asked for
+
+
+def test_client_reads_retry_after(sandbox, client):
+    sandbox.fail_next(status=503, method="GET", retry_after=7)
+    with TilbagoClient(sandbox.url, "sbx-test-key-4f1c9e2a", retries=0) as plain:
+        with pytest.raises(ServerError) as caught:
+            plain.get_status("whatever")
+    assert caught.value.retry_after == 7.0
+    sandbox.fail_next(status=429, method="GET")
+    with pytest.raises(Rejected) as caught:
+        client.get_status("whatever")
+    assert caught.value.retry_after is None
+
+
+def test_clone_has_its_own_session_and_the_same_key(sandbox, client, epsitec_wire):
+    twin = client.clone()
+    try:
+        assert twin.session is not client.session
+        assert twin.base_url == client.base_url and twin.timeout == client.timeout
+        case_id = _open_cases(client, epsitec_wire, 1)[0]
+        assert twin.get_status(case_id).status_code == client.get_status(case_id).status_code
+        assert "sbx-test-key" not in repr(twin)
+    finally:
+        twin.close()
+
+
+@pytest.mark.parametrize("value, seconds", [
+    ("2", 2.0), ("0", 0.0), ("", None), (None, None), ("soon", None), ("-3", None),
+    ("99999", 3600.0), ("Wed, 21 Oct 2015 07:28:10 GMT", 10.0),
+    ("Wed, 21 Oct 2015 07:27:00 GMT", 0.0),
+])
+def test_retry_after_seconds(value, seconds):
+    import datetime
+
+    from tilbago.client import retry_after_seconds
+    now = datetime.datetime(2015, 10, 21, 7, 28, tzinfo=datetime.timezone.utc)
+    assert retry_after_seconds(value, now=now) == seconds
+
+
 def test_retry_after_is_honoured():
     throttle = Rejected(429, "slow down")
     throttle.retry_after = 0.3
