@@ -322,7 +322,7 @@ class TestCaseSending(TilbagoCaseCommon):
             _invoice, wizard = self._prepared(amount)
             cases |= self._send(wizard)[0]
         for case in cases:
-            self.sandbox.advance(case.tilbago_id)
+            self.sandbox.advance(case.tilbago_id, to="SBX-200")
         self.company.write({"tilbago_sync_connections": 3, "tilbago_sync_rate": 0})
         before = len(self.sandbox.requests)
         # tilbago asks to slow down once: the case is asked again, nothing fails
