@@ -10,13 +10,14 @@ Odoo's server need not run). The exact command used for the README figures:
         --addons-path=/opt/odoo18/addons,/opt/odoo18/odoo/addons,/work/addons_link \\
         --db_host=/var/run/postgresql -n 1000 10000 --latency-ms 5 50 --connections 1 8
 
-For each N it starts the tilbago sandbox (``tilbago.sandbox.Sandbox``) in-process on a
-free loopback port, opens N cases in it, creates the N matching ``tilbago.case`` records
-(state *Submitted*, one debtor per 50 cases) in the current company pointed at the
-sandbox, sets the sandbox's simulated latency (every ``/v1/`` answer waits that long,
-like a remote server), sets the company's *Status Reads at Once* (``--connections``; 1 is
-the former path, one request after another), and times the cron method ``tilbago.case._cron_refresh_status``
-called batch after batch exactly as ``ir.cron`` does (progress record, flush and cache
+For each N it opens N cases in the tilbago sandbox (``tilbago.sandbox``), then serves them
+from a sandbox process of its own on a free loopback port (tilbago is another machine:
+in the benchmark's process the sandbox would share its interpreter lock), with the
+simulated latency (every ``/v1/`` answer waits that long, like a remote server). It
+creates the N matching ``tilbago.case`` records (state *Submitted*, one debtor per 50
+cases) in the current company pointed at that sandbox, sets the company's *Status Reads
+at Once* (``--connections``; 1 is the former path, one request after another), and times
+the cron method ``tilbago.case._cron_refresh_status`` called batch after batch exactly as ``ir.cron`` does (progress record, flush and cache
 invalidation between batches, as the commit between two batches would), twice:
 
 1. *every case moved*: each sandbox case was advanced to the payment order (SBX-200)
@@ -125,16 +126,59 @@ def timed_sync(env, batch_size):
     return done_total, seconds, cr.sql_log_count - queries0
 
 
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_sandbox_process(data_path, latency_ms):
+    """``python -m tilbago sandbox`` on its own (as tilbago is another machine): a
+    sandbox inside the benchmark's process would share its interpreter lock."""
+    import subprocess
+    import urllib.request
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tilbago", "sandbox", "--port", str(port), "--api-key",
+         API_KEY, "--data", data_path, "--step-seconds", "0", "--latency-ms",
+         str(latency_ms)],
+        cwd=os.path.dirname(HERE), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = "http://127.0.0.1:%d/" % port
+    for _attempt in range(100):
+        try:
+            urllib.request.urlopen(url + "_sandbox/requests", timeout=1).read()
+            return process, url + "v1/"
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the sandbox process did not start")
+
+
 def bench(env, count, latency_ms, batch_size, storage, connections=8):
+    import tempfile
+
     from odoo.addons.l10n_ch_tilbago.tilbago.sandbox import Sandbox
 
-    sandbox = Sandbox(port=0, api_key=API_KEY, step_seconds=0, balance=None).start()
+    # the cases are opened (and moved to the payment order) by an in-process sandbox,
+    # saved once to a data file, then served by a sandbox process of their own
+    folder = tempfile.mkdtemp(prefix="bench_sync_")
+    data_path = os.path.join(folder, "sandbox.json")
+    t0 = time.perf_counter()
+    setup = Sandbox(port=0, api_key=API_KEY, step_seconds=0, balance=None)
+    ids = open_sandbox_cases(setup, count)
+    for case_id in ids:  # sent without review: SBX-100 (as in Odoo) -> SBX-200
+        setup.advance(case_id, to="SBX-200")
+    setup.data_path = data_path
+    setup._save()
+    process, url = start_sandbox_process(data_path, latency_ms)
     try:
-        t0 = time.perf_counter()
-        ids = open_sandbox_cases(sandbox, count)
         company = env.company
         company.write({
-            "tilbago_base_url": sandbox.url,
+            "tilbago_base_url": url,
             "tilbago_api_key": API_KEY,
             "tilbago_storage_path": storage or False,
             "tilbago_sync_connections": connections,
@@ -142,9 +186,6 @@ def bench(env, count, latency_ms, batch_size, storage, connections=8):
         })
         cases = create_odoo_cases(env, ids)
         print("  (setup of %d cases: %.1f s)" % (count, time.perf_counter() - t0), flush=True)
-        for case_id in ids:  # sent without review: SBX-100 (as in Odoo) -> SBX-200
-            sandbox.advance(case_id)
-        sandbox.latency_ms = latency_ms
         results = []
         done, seconds, queries = timed_sync(env, batch_size)
         assert done == count, (done, count)
@@ -161,7 +202,10 @@ def bench(env, count, latency_ms, batch_size, storage, connections=8):
         results.append(("nothing moved", done, seconds, queries))
         return results
     finally:
-        sandbox.stop()
+        process.terminate()
+        process.wait(10)
+        os.unlink(data_path)
+        os.rmdir(folder)
 
 
 def main():

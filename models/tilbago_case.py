@@ -896,28 +896,51 @@ class TilbagoCase(models.Model):
     def _tilbago_apply_status(self, status):
         """Write a CaseStatus from tilbago; a history line when anything changed."""
         self.ensure_one()
-        code = getattr(status, "status_code", None)
-        description = getattr(status, "description", None)
-        eschkg = getattr(status, "eschkg_code", None)
-        state = self._tilbago_state_from_code(code)
-        changed = self._tilbago_status_changed(status)
-        old_state = self.state
-        vals = {"last_sync": fields.Datetime.now()}
-        if changed:
-            vals.update(
-                {
-                    "tilbago_status_code": code or False,
-                    "tilbago_status_description": description or False,
-                    "tilbago_eschkg_code": eschkg or False,
-                    "state": state,
-                }
-            )
-        self._tilbago_write(vals)
-        if changed:
-            self._tilbago_add_history(state, code, description, eschkg)
-            if state != old_state:
-                self._tilbago_note_status(code, description, eschkg)
-        return changed
+        return bool(self._tilbago_apply_statuses({self: status}))
+
+    def _tilbago_apply_statuses(self, statuses):
+        """Write the CaseStatus of each case of ``statuses`` ({case: status}) in batch.
+
+        Cases whose status did not move get their ``last_sync`` in one UPDATE. Those
+        that moved are written grouped by what they get (one UPDATE per distinct
+        status), their history lines in one ``create``, their chatter notes in one
+        ``_message_log_batch`` per language, so a sync of many cases costs a few
+        queries per moved case, not one ``message_post`` each. The state is not tracked
+        for these writes: the note says the new status, the history keeps every step.
+        Returns the cases that moved.
+        """
+        now = fields.Datetime.now()
+        cases = self.browse([case.id for case in statuses])
+        moved = cases.filtered(lambda c: c._tilbago_status_changed(statuses[c]))
+        (cases - moved)._tilbago_write({"last_sync": now})
+        if not moved:
+            return moved
+        groups = {}
+        history = []
+        noted = self.browse()
+        for case in moved:
+            status = statuses[case]
+            code = getattr(status, "status_code", None) or False
+            description = getattr(status, "description", None) or False
+            eschkg = getattr(status, "eschkg_code", None) or False
+            state = case._tilbago_state_from_code(code or None)
+            if state != case.state:
+                noted |= case
+            groups.setdefault((code, description, eschkg, state), self.browse())
+            groups[(code, description, eschkg, state)] |= case
+            history.append({"case_id": case.id, "state": state, "status_code": code,
+                            "description": description, "eschkg_code": eschkg})
+        for (code, description, eschkg, state), group in groups.items():
+            group.with_context(mail_notrack=True)._tilbago_write({
+                "last_sync": now,
+                "tilbago_status_code": code,
+                "tilbago_status_description": description,
+                "tilbago_eschkg_code": eschkg,
+                "state": state,
+            })
+        self.env["tilbago.case.history"].sudo().create(history)
+        noted._tilbago_note_statuses(statuses)
+        return moved
 
     def _tilbago_status_changed(self, status):
         """Whether ``status`` (a CaseStatus) says something the case does not know yet."""
@@ -985,10 +1008,7 @@ class TilbagoCase(models.Model):
                 elif result is not None:
                     statuses[case] = result
             answered = self.browse([case.id for case in statuses])
-            moved = answered.filtered(lambda c: c._tilbago_status_changed(statuses[c]))
-            (answered - moved)._tilbago_write({"last_sync": fields.Datetime.now()})
-            for case in moved:
-                case._tilbago_apply_status(statuses[case])
+            answered._tilbago_apply_statuses(statuses)
             answered._tilbago_store_files()
             done |= answered
         return done, errors

@@ -9,8 +9,11 @@ code is known, and the chatter note of a new status is written in the responsibl
 user's language (the hourly cron runs as the superuser).
 """
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
+from ..tilbago import client as tilbago_client
 from ..tilbago import status as tilbago_status
 
 
@@ -70,32 +73,47 @@ class TilbagoCase(models.Model):
         return self.env._(entry.description_en)  # pylint: disable=translation-not-lazy
 
     def _tilbago_note_status(self, code, description, eschkg):
-        """The chatter note of a new status, in the responsible user's language (the
-        cron runs as the superuser); what the status asks for goes to the invoices too."""
+        """The chatter note of a new status (see :meth:`_tilbago_note_statuses`)."""
         self.ensure_one()
-        case = self.with_context(lang=self.user_id.lang or self.env.lang)
-        env = case.env
-        advice = tilbago_status.advice(code)
-        advice = env._(advice) if advice else ""  # pylint: disable=translation-not-lazy
-        body = env._(
-            "tilbago status: %(description)s (code %(code)s%(eschkg)s).",
-            description=case._tilbago_status_text(code, description) or "-",
-            code=code or "-",
-            eschkg=(", eSchKG %s" % eschkg) if eschkg else "",
-        )
-        self.message_post(
-            body=("%s %s" % (body, advice)).strip(), subtype_xmlid="mail.mt_note"
-        )
-        if advice and code == tilbago_status.PAID:
-            for invoice in self.claim_ids.invoice_id:
-                invoice.message_post(
-                    body=env._(
-                        "Debt enforcement case %(case)s: %(advice)s",
-                        case=self.name,
-                        advice=advice,
-                    ),
-                    subtype_xmlid="mail.mt_note",
+        status = tilbago_client.CaseStatus(code, description or "", eschkg or None)
+        self._tilbago_note_statuses({self: status})
+
+    def _tilbago_note_statuses(self, statuses):
+        """The chatter notes of new statuses ({case: CaseStatus}), each in its responsible
+        user's language (the cron runs as the superuser), one batch per language; what
+        a status asks for goes to the invoices too."""
+        by_lang = {}
+        for case in self:
+            lang = case.user_id.lang or self.env.lang
+            by_lang.setdefault(lang, self.browse())
+            by_lang[lang] |= case
+        for lang, cases in by_lang.items():
+            env = cases.with_context(lang=lang).env
+            bodies = {}
+            for case in cases.with_env(env):
+                status = statuses[case]
+                code = status.status_code
+                eschkg = status.eschkg_code
+                advice = tilbago_status.advice(code)
+                advice = env._(advice) if advice else ""  # pylint: disable=translation-not-lazy
+                body = env._(
+                    "tilbago status: %(description)s (code %(code)s%(eschkg)s).",
+                    description=case._tilbago_status_text(code, status.description) or "-",
+                    code=code or "-",
+                    eschkg=(", eSchKG %s" % eschkg) if eschkg else "",
                 )
+                bodies[case.id] = Markup("%s") % ("%s %s" % (body, advice)).strip()
+                if advice and code == tilbago_status.PAID:
+                    for invoice in case.claim_ids.invoice_id:
+                        invoice.message_post(
+                            body=env._(
+                                "Debt enforcement case %(case)s: %(advice)s",
+                                case=case.name,
+                                advice=advice,
+                            ),
+                            subtype_xmlid="mail.mt_note",
+                        )
+            cases.with_env(env)._message_log_batch(bodies)
 
 
 class TilbagoCaseHistory(models.Model):
