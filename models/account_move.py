@@ -60,7 +60,7 @@ class AccountMove(models.Model):
         index=True,
         tracking=True,
         help="How far the invoice has climbed: reminders 1, 2 and 3, then litigation "
-        "(ready for a debt enforcement request).",
+        "(ready for a debt collection request).",
     )
     tilbago_reminder1_date = fields.Date(string="Reminder 1 Date", copy=False)
     tilbago_reminder2_date = fields.Date(string="Reminder 2 Date", copy=False)
@@ -87,7 +87,7 @@ class AccountMove(models.Model):
         # in the invoice's currency: never summed over invoices of other currencies
         aggregator=None,
         help="Fees of the reminders sent so far. They are recorded here, not posted: "
-        "they become a subsidiary claim of a debt enforcement request.",
+        "they become a subsidiary claim of a debt collection request.",
     )
     tilbago_amount_due = fields.Monetary(
         related="amount_residual",
@@ -419,7 +419,7 @@ class AccountMove(models.Model):
                 raise UserError(
                     self.env._(
                         "Invoice %(name)s already had its third reminder: the next step "
-                        "is litigation, then a debt enforcement request.",
+                        "is litigation, then a debt collection request.",
                         name=move.display_name,
                     )
                 )
@@ -611,7 +611,7 @@ class AccountMove(models.Model):
                 errors.append(
                     self.env._(
                         "Credit note %(invoice)s is money you owe the customer: a credit "
-                        "note cannot be prosecuted.",
+                        "note cannot go to debt collection.",
                         invoice=name,
                     )
                 )

@@ -54,8 +54,8 @@ class ResPartner(models.Model):
         string="Entered in the Commercial Register",
         help="SchKG 39: a debtor entered in the commercial register (sole proprietor, "
         "partner of a general or limited partnership, AG/SA, GmbH/Sàrl, cooperative, "
-        "association, foundation) is prosecuted by bankruptcy; any other debtor by "
-        "seizure. A UID alone does not prove an entry: VAT-only entities have one too. "
+        "association, foundation) is subject to enforcement by bankruptcy; any other "
+        "debtor to enforcement by seizure. A UID alone does not prove an entry: VAT-only entities have one too. "
         "Liability to bankruptcy lasts 6 months after deletion (SchKG 40).",
     )
     tilbago_legal_seat = fields.Char(
@@ -63,7 +63,7 @@ class ResPartner(models.Model):
         compute="_compute_tilbago_legal_seat",
         store=True,
         readonly=False,
-        help="Registered seat of a company debtor (where it is prosecuted, SchKG 46). "
+        help="Registered seat of a company debtor (where it is subject to debt collection, SchKG 46). "
         "Defaults to the city of the address.",
     )
     tilbago_contact_person = fields.Char(

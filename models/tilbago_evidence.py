@@ -21,7 +21,7 @@ from odoo.exceptions import AccessError, UserError
 
 class TilbagoEvidenceMixin(models.AbstractModel):
     _name = "tilbago.evidence.mixin"
-    _description = "Debt Enforcement Evidence (written by the addon only)"
+    _description = "Debt Enforcement Evidence (written by the debt collection module only)"
 
     #: fields no user may write (the addon writes them in superuser mode);
     #: ``None``: the whole record (no user create, write or delete at all)

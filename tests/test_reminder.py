@@ -158,7 +158,7 @@ class TestReminderEscalation(ReminderCommon):
         self.assertEqual(move.amount_total, 100.0)
         self.assertEqual(
             move.with_context(tilbago_today=D(2026, 3, 1)).tilbago_suggested_action,
-            "Open a debt enforcement request",
+            "Open a debt collection request",
         )
 
     def test_reminder_e_mail_keeps_accounting_and_level_tracking(self):

@@ -28,7 +28,7 @@ ACTION_LABELS = {
     "send": _("Send reminder %(level)s"),
     "litigation": _("Move to litigation"),
     "wait": _("Wait until %(date)s"),
-    "enforce": _("Open a debt enforcement request"),
+    "enforce": _("Open a debt collection request"),
     "none": _("Nothing to do"),
 }
 

@@ -154,7 +154,8 @@ ADVICE = {
     PAID: _("The debtor paid the debt collection office, which pays the amount out to "
             "you: record the payment on the invoices when it reaches your account."),
     CERTIFICATE_OF_LOSS: _("The seizure did not cover the claim: the certificate of loss "
-                           "lets you prosecute again when the debtor comes back to "
+                           "lets you start debt collection again when the debtor comes "
+                           "back to "
                            "better fortune (SchKG 149)."),
 }
 

@@ -194,6 +194,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
         "office refuses it.",
     )
     interest_from_manual = fields.Boolean(
+        string="Interest Start Changed by Hand",
         help="The interest start date was changed by hand: it no longer follows the "
         "due date."
     )
@@ -211,7 +212,8 @@ class TilbagoRequisitionWizard(models.TransientModel):
     certificate_of_loss = fields.Boolean(
         string="Based on a Certificate of Loss",
         help="Tick it if you hold a certificate of loss (acte de défaut de biens / "
-        "Verlustschein) against the debtor and prosecute again because the debtor came "
+        "Verlustschein) against the debtor and start debt collection again because the "
+        "debtor came "
         "back to better fortune (SchKG 149, 149a).",
     )
     review_in_tilbago = fields.Boolean(
@@ -259,8 +261,8 @@ class TilbagoRequisitionWizard(models.TransientModel):
     debtor_contact_person = fields.Char(string="Contact Person")
     debtor_is_registered = fields.Boolean(
         string="Entered in the Commercial Register",
-        help="SchKG 39: decides whether the debtor is prosecuted by bankruptcy or by "
-        "seizure. A UID alone does not prove an entry.",
+        help="SchKG 39: decides whether enforcement against the debtor is by bankruptcy or "
+        "by seizure. A UID alone does not prove an entry.",
     )
     debtor_title = fields.Char(string="Title")
     debtor_first_name = fields.Char(string="First Name")
