@@ -192,26 +192,36 @@ class AccountMove(models.Model):
             else:
                 move.tilbago_fee_warning = False
 
-    @api.depends("tilbago_reminder_level", "tilbago_next_reminder_date")
+    @api.depends(
+        "tilbago_reminder_level", "tilbago_next_reminder_date", "payment_state",
+        "tilbago_case_id.state",
+    )
     @api.depends_context("tilbago_today", "lang")
     def _compute_tilbago_suggested_action(self):
+        from .tilbago_case import FINISHED_STATES  # noqa: PLC0415 (imports this module)
+
         today = self._tilbago_today()
         for move in self:
             if move.move_type != "out_invoice" or move.state != "posted":
                 move.tilbago_suggested_action = False
                 continue
+            # its reference and whether it is finished only: shown to whoever reads the
+            # invoice, also without the Debt Collection group
+            case = move.sudo().tilbago_case_id
+            open_payment = move.payment_state in OPEN_PAYMENT_STATES
             action = reminders.suggested_action(
-                move.tilbago_reminder_level, move.tilbago_next_reminder_date, today
+                move.tilbago_reminder_level, move.tilbago_next_reminder_date, today,
+                case_open=bool(case) and open_payment
+                and case.state not in FINISHED_STATES,
             )
-            if move.tilbago_reminder_level == "litigation" and not (
-                move.payment_state in OPEN_PAYMENT_STATES
-            ):
+            if action.kind == "enforce" and not open_payment:
                 action = reminders.Action("none", None, None)
             move.tilbago_suggested_action = self.env._(
                 reminders.ACTION_LABELS[action.kind],  # pylint: disable=translation-required
                 level=action.level,
                 date=format_date(self.env, action.date) if action.date else "",
-            ) if action.kind in ("send", "wait") else self.env._(
+                case=case.name or "",
+            ) if action.kind in ("send", "wait", "follow") else self.env._(
                 reminders.ACTION_LABELS[action.kind]  # pylint: disable=translation-required
             )
 

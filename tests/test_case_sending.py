@@ -280,6 +280,18 @@ class TestCaseSending(TilbagoCaseCommon):
         case.action_close()
         self.assertEqual(case.history_ids.sorted()[0].description, "Marked as closed in Odoo")
 
+    def test_an_invoice_with_a_case_under_way_says_follow_it(self):
+        invoice, wizard = self._prepared()
+        invoice.tilbago_reminder_level = "litigation"
+        self.assertEqual(invoice.tilbago_suggested_action, "Open a debt collection request")
+        case, _action = self._send(wizard)
+        self.assertEqual(invoice.tilbago_case_id, case)
+        self.assertEqual(invoice.tilbago_suggested_action,
+                         "Follow the debt collection case %s" % case.name)
+        case.action_close()
+        invoice.invalidate_recordset(["tilbago_suggested_action"])
+        self.assertEqual(invoice.tilbago_suggested_action, "Open a debt collection request")
+
     def test_unknown_code_shown_verbatim(self):
         _invoice, wizard = self._prepared()
         case, _action = self._send(wizard)

@@ -21,7 +21,8 @@ REMINDER_LEVELS = ("1", "2", "3")
 
 #: What a clerk should do next with an invoice: ``kind`` is "send" (send reminder
 #: ``level``), "litigation" (the invoice goes to litigation), "wait" (nothing before
-#: ``date``), "enforce" (open a debt enforcement request) or "none".
+#: ``date``), "enforce" (open a debt collection request), "follow" (a debt collection
+#: case for it is under way: follow that case) or "none".
 Action = namedtuple("Action", "kind level date")
 
 ACTION_LABELS = {
@@ -29,6 +30,7 @@ ACTION_LABELS = {
     "litigation": _("Move to litigation"),
     "wait": _("Wait until %(date)s"),
     "enforce": _("Open a debt collection request"),
+    "follow": _("Follow the debt collection case %(case)s"),
     "none": _("Nothing to do"),
 }
 
@@ -74,12 +76,16 @@ def next_due_date(level, due_date, level_dates, delays):
     return reference + datetime.timedelta(days=delay)
 
 
-def suggested_action(level, next_date, today):
+def suggested_action(level, next_date, today, case_open=False):
     """The next step for an invoice at ``level`` whose next level is due on ``next_date``.
 
-    ``next_date`` is None when the invoice cannot climb (paid, blocked, litigation).
+    ``next_date`` is None when the invoice cannot climb (paid, blocked, litigation);
+    ``case_open``: a debt collection case for the invoice is under way (not finished),
+    so it is followed there rather than escalated or requested again.
     """
     level = level or "none"
+    if case_open:
+        return Action("follow", None, None)
     if level == "litigation":
         return Action("enforce", None, None)
     if not next_date:

@@ -70,3 +70,13 @@ def test_suggested_action():
 def test_action_labels_cover_every_kind():
     for kind in ("send", "litigation", "wait", "enforce", "none"):
         assert kind in reminders.ACTION_LABELS
+
+
+def test_an_invoice_with_a_case_under_way_is_followed_there():
+    today = datetime.date(2026, 3, 1)
+    for level, next_date in (("litigation", None), ("3", datetime.date(2026, 2, 1)),
+                             ("1", datetime.date(2026, 4, 1))):
+        action = reminders.suggested_action(level, next_date, today, case_open=True)
+        assert action.kind == "follow"
+    assert reminders.suggested_action("litigation", None, today).kind == "enforce"
+    assert "%(case)s" in reminders.ACTION_LABELS["follow"]
