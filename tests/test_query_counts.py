@@ -34,6 +34,9 @@ class TestQueryCounts(TilbagoCaseCommon):
         )
         cls.today = fields.Date.context_today(cls.env["account.move"])
         cls.due = fields.Date.subtract(cls.today, days=120)
+        # the screens are measured as the billing clerk: record rules and access rights
+        # included, as in the web client
+        cls.clerk = cls.env(user=cls.billing_user)
 
     # -- data, built in batch ----------------------------------------------------------
     def _invoices(self, partners, count, level="litigation"):
@@ -79,8 +82,9 @@ class TestQueryCounts(TilbagoCaseCommon):
         self.env.flush_all()
         return moves
 
-    def _cases(self, count, offset=0):
+    def _cases(self, count, offset=0, partners=None):
         """``count`` sent cases with their main claim, created as the sync sees them."""
+        partners = partners or self.others
         cases = (
             self.env["tilbago.case"]
             .sudo()
@@ -88,7 +92,8 @@ class TestQueryCounts(TilbagoCaseCommon):
             .create(
                 [
                     {
-                        "partner_id": self.others[i % len(self.others)].id,
+                        "partner_id": partners[i % len(partners)].id,
+                        "debtor_external_ref": "QC-DEBTOR-%d" % partners[i % len(partners)].id,
                         "company_id": self.company.id,
                         "tilbago_id": "QC-%06d" % i,
                         "state": "submitted",
@@ -125,17 +130,26 @@ class TestQueryCounts(TilbagoCaseCommon):
         return {name: self._queries(call) for name, call in calls.items()}
 
     def _spec(self, model, view_xmlid):
-        """The web client's specification of a view: its fields, many2ones with their
-        display name, as ``web_read`` / ``web_search_read`` get it."""
+        """The web client's specification of a view, as ``web_read`` /
+        ``web_search_read`` get it: its fields, many2ones with their display name,
+        one2manys and many2manys with the fields of their own list."""
         view = self.env.ref(view_xmlid)
-        result = self.env[model].get_views([(view.id, view.type)])
-        spec = {}
-        for fname, info in result["models"][model]["fields"].items():
-            if info["type"] == "many2one":
-                spec[fname] = {"fields": {"display_name": {}}}
-            else:
-                spec[fname] = {}
-        return spec
+        models = self.clerk[model].get_views([(view.id, view.type)])["models"]
+
+        def spec_of(model_name, depth):
+            spec = {}
+            for fname, info in models[model_name]["fields"].items():
+                if info["type"] == "many2one":
+                    spec[fname] = {"fields": {"display_name": {}}}
+                elif info["type"] in ("one2many", "many2many") and depth and (
+                    info["relation"] in models
+                ):
+                    spec[fname] = {"fields": spec_of(info["relation"], depth - 1)}
+                else:
+                    spec[fname] = {}
+            return spec
+
+        return spec_of(model, 1)
 
     def _assert_flat(self, small, large, extra=None):
         """Equal counts; ``extra``: queries the large size may add once, whatever its
@@ -164,22 +178,23 @@ class TestQueryCounts(TilbagoCaseCommon):
 
         def open_wizard(invoices):
             def call():
-                action = invoices.action_tilbago_requisition()
-                wizard = self.env[action["res_model"]].browse(action["res_id"])
+                action = invoices.with_env(self.clerk).action_tilbago_requisition()
+                wizard = self.clerk[action["res_model"]].browse(action["res_id"])
                 wizard.web_read(form_spec)
             return call
 
         calls = {"one invoice": open_wizard(one), "ten invoices": open_wizard(selection)}
         small = self._measure(calls)
-        # the debtor's (so the company's) other open invoices, other cases
+        # the debtor's (so the company's) other open invoices; other cases, the
+        # debtor's former cases among them
         self._invoices(self.debtor, LARGE - SMALL)
-        self._cases(LARGE - SMALL, offset=SMALL)
+        self._cases(LARGE - SMALL, offset=SMALL, partners=self.others | self.debtor)
         large = self._measure(calls)
         self._assert_flat(small, large)
 
     # -- the Debt Collection overview --------------------------------------------------
     def test_overview(self):
-        Move = self.env["account.move"]
+        Move = self.clerk["account.move"]
         action = self.env.ref("l10n_ch_tilbago.action_tilbago_reminder_overview")
         domain = ast.literal_eval(action.domain)
         list_spec = self._spec("account.move", "l10n_ch_tilbago.view_tilbago_reminder_list")
@@ -205,6 +220,10 @@ class TestQueryCounts(TilbagoCaseCommon):
                 limit=80, count_limit=10001,
             ),
             "list": lambda: Move.web_search_read(domain, list_spec, limit=80, count_limit=10001),
+            # the debtors' reminder button (partner form), read for 20 debtors at once
+            "debtors' reminder summary": lambda: self.others.with_env(self.clerk).read(
+                ["tilbago_worst_reminder_level", "tilbago_reminder_text"]
+            ),
         }
         small = self._measure(calls)
         self._invoices(self.others, LARGE - SMALL, level=LEVELS)
@@ -218,7 +237,7 @@ class TestQueryCounts(TilbagoCaseCommon):
 
     # -- the case list -----------------------------------------------------------------
     def test_case_list(self):
-        Case = self.env["tilbago.case"]
+        Case = self.clerk["tilbago.case"]
         spec = self._spec("tilbago.case", "l10n_ch_tilbago.tilbago_case_view_list")
         # the form's buttons count invoices and documents of each case
         spec.update({"invoice_count": {}, "document_count": {}})
