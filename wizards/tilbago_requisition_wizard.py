@@ -680,8 +680,10 @@ class TilbagoRequisitionWizard(models.TransientModel):
 
     @api.model
     def _tilbago_debtor_ref(self, partner):
-        previous = self.env["tilbago.case"].search(
+        # the reference comes with the search: one query whether there is a former case
+        previous = self.env["tilbago.case"].search_fetch(
             [("partner_id", "=", partner.id), ("debtor_external_ref", "!=", False)],
+            ["debtor_external_ref"],
             limit=1,
         )
         if previous:
