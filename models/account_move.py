@@ -12,6 +12,7 @@ from odoo.tools.misc import format_date, formatLang
 from ..tilbago import money as tilbago_money
 from ..tilbago import reminders
 from ..tilbago import swiss as tilbago_swiss
+from .tilbago_case import FINISHED_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -198,8 +199,6 @@ class AccountMove(models.Model):
     )
     @api.depends_context("tilbago_today", "lang")
     def _compute_tilbago_suggested_action(self):
-        from .tilbago_case import FINISHED_STATES  # noqa: PLC0415 (imports this module)
-
         today = self._tilbago_today()
         for move in self:
             if move.move_type != "out_invoice" or move.state != "posted":
@@ -588,8 +587,6 @@ class AccountMove(models.Model):
 
     def _tilbago_open_cases(self, cases=None):
         """Cases not finished, other than ``cases``, that already claim one of these."""
-        from .tilbago_case import FINISHED_STATES
-
         invoices = self
         claims = self.env["tilbago.case.claim"].sudo().search(
             [
@@ -631,7 +628,8 @@ class AccountMove(models.Model):
                     self.env._("Entry %(invoice)s is not a customer invoice.", invoice=name)
                 )
                 continue
-            if invoice.state != "posted":
+            posted = invoice.state == "posted"
+            if not posted:
                 errors.append(self.env._("%(invoice)s is not posted.", invoice=name))
             if invoice.currency_id.name != "CHF":
                 errors.append(
@@ -643,13 +641,12 @@ class AccountMove(models.Model):
                         currency=invoice.currency_id.name,
                     )
                 )
-            if invoice.state != "posted":
-                pass  # a draft is neither paid nor due yet
-            elif invoice.payment_state in ("paid", "in_payment", "reversed") or (
+            # a draft is neither paid nor due yet
+            if posted and (invoice.payment_state in ("paid", "in_payment", "reversed") or (
                 invoice.currency_id.is_zero(invoice.amount_residual)
-            ):
+            )):
                 errors.append(self.env._("Invoice %(invoice)s is already paid.", invoice=name))
-            elif not invoice.invoice_date_due or invoice.invoice_date_due >= today:
+            elif posted and (not invoice.invoice_date_due or invoice.invoice_date_due >= today):
                 errors.append(
                     self.env._(
                         "Invoice %(invoice)s is not overdue (due on %(date)s).",

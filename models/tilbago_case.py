@@ -21,7 +21,6 @@ import uuid
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..tilbago import documents as tilbago_documents
 from ..tilbago import exceptions as tilbago_exceptions
 from ..tilbago import status as tilbago_status
 from ..tilbago import storage as tilbago_storage
@@ -78,8 +77,7 @@ def _worker_clients(client):
     """The clients of tilbago.sync's workers: ``client`` itself, then clones of it.
 
     Made in the worker threads, without the database: the URL and the key were read by
-    ``_tilbago_client_for`` before. A client that cannot be cloned (a test double) is
-    shared by one worker only.
+    ``_tilbago_client_for`` before.
     """
     spare = [client]
     lock = threading.Lock()
@@ -88,10 +86,7 @@ def _worker_clients(client):
         with lock:
             if spare:
                 return spare.pop()
-        clone = getattr(client, "clone", None)
-        if clone is None:
-            raise RuntimeError("the tilbago client cannot be cloned for a second worker")
-        return clone()
+        return client.clone()
 
     return make
 
@@ -966,10 +961,8 @@ class TilbagoCase(models.Model):
         First every status is read, by ``tilbago.sync.read_statuses``: up to the
         company's *Status Reads at Once* requests in flight (one HTTP session per worker
         thread, the key read once per company, no database work in the threads), at most
-        its *Status Reads per Second*, slowed down by a 429/503 answer. Then the
-        cases whose status did not move get their ``last_sync`` in one UPDATE, and only
-        the cases that moved are written one by one (history line, chatter note), so the
-        SQL cost of a sync does not depend on the number of cases that did not change.
+        its *Status Reads per Second*, slowed down by a 429/503 answer. Then
+        ``_tilbago_apply_statuses`` writes them in batch.
         Each case's error is logged without stopping the others.
         Returns (done, errors) where errors maps case -> words.
         """
@@ -990,6 +983,7 @@ class TilbagoCase(models.Model):
             report = tilbago_sync.read_statuses(
                 _worker_clients(client),
                 cases.mapped("tilbago_id"),
+                # a client that cannot be cloned (a test double) serves one worker
                 connections=(company.tilbago_sync_connections or 1)
                 if hasattr(client, "clone") else 1,
                 rate=company.tilbago_sync_rate or None,
@@ -1123,74 +1117,3 @@ class TilbagoCase(models.Model):
             action["res_id"] = self.invoice_ids.id
         return action
 
-
-class TilbagoCaseDocument(models.Model):
-    _name = "tilbago.case.document"
-    _description = "Debt Enforcement Case Document"
-    _order = "case_id, id"
-    _check_company_auto = True
-
-    case_id = fields.Many2one(
-        "tilbago.case", required=True, ondelete="cascade", index=True, check_company=True
-    )
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
-    attachment_id = fields.Many2one("ir.attachment", required=True, ondelete="restrict")
-    name = fields.Char(
-        string="File Name",
-        compute="_compute_name",
-        store=True,
-        readonly=False,
-        help="The name the file is sent to tilbago and written to the case folder with, "
-        "made safe when the document is created (no folder part, no control character). "
-        "It can be changed until the document is sent.",
-    )
-    invoice_id = fields.Many2one("account.move", check_company=True)
-    tilbago_attachment_id = fields.Char(string="tilbago Attachment ID", readonly=True)
-    state = fields.Selection(
-        [("to_send", "To Send"), ("sent", "Sent"), ("error", "Error")],
-        default="to_send",
-        required=True,
-        readonly=True,
-    )
-    date_sent = fields.Datetime(readonly=True)
-    last_error = fields.Text(readonly=True)
-
-    def _tilbago_upload(self):
-        """Send the documents to tilbago; errors are kept on each document."""
-        by_company = {}
-        for document in self.filtered(lambda d: d.state != "sent" and d.case_id.tilbago_id):
-            by_company.setdefault(document.company_id, self.browse())
-            by_company[document.company_id] |= document
-        for company, documents in by_company.items():
-            try:
-                client = self.env["tilbago.case"]._tilbago_client_for(company)
-            except (UserError, ValueError) as error:
-                documents.sudo().write({"state": "error", "last_error": str(error.args[0])})
-                continue
-            try:
-                for document in documents:
-                    document._tilbago_upload_one(client)
-            finally:
-                close = getattr(client, "close", None)
-                if close:
-                    close()
-        return True
-
-    @api.model
-    def _tilbago_check_file(self, name, size):
-        """The reasons (in words) why a file cannot go to tilbago: empty, too large."""
-        return [
-            self.env["tilbago.case"]._tilbago_translate_problem(problem)
-            for problem in tilbago_documents.check_document(name, size)
-        ]
-
-    def action_retry(self):
-        """Send the documents in error again (the reason stays shown until it works)."""
-        documents = self.filtered(lambda d: d.state != "sent")
-        if not documents.case_id.filtered("tilbago_id"):
-            raise UserError(
-                _("The case is not in tilbago yet: its documents are sent once it is.")
-            )
-        documents._tilbago_upload()
-        documents.case_id._tilbago_store_files()
-        return True

@@ -18,6 +18,7 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tilbago import documents as tilbago_documents
 from ..tilbago import exceptions as tilbago_exceptions
 from ..tilbago import storage as tilbago_storage
 
@@ -30,7 +31,75 @@ DOCUMENT_EVIDENCE = ("state", "tilbago_attachment_id", "date_sent", "last_error"
 
 
 class TilbagoCaseDocument(models.Model):
-    _inherit = "tilbago.case.document"
+    _name = "tilbago.case.document"
+    _description = "Debt Enforcement Case Document"
+    _order = "case_id, id"
+    _check_company_auto = True
+
+    case_id = fields.Many2one(
+        "tilbago.case", required=True, ondelete="cascade", index=True, check_company=True
+    )
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    attachment_id = fields.Many2one("ir.attachment", required=True, ondelete="restrict")
+    name = fields.Char(
+        string="File Name",
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        help="The name the file is sent to tilbago and written to the case folder with, "
+        "made safe when the document is created (no folder part, no control character). "
+        "It can be changed until the document is sent.",
+    )
+    invoice_id = fields.Many2one("account.move", check_company=True)
+    tilbago_attachment_id = fields.Char(string="tilbago Attachment ID", readonly=True)
+    state = fields.Selection(
+        [("to_send", "To Send"), ("sent", "Sent"), ("error", "Error")],
+        default="to_send",
+        required=True,
+        readonly=True,
+    )
+    date_sent = fields.Datetime(readonly=True)
+    last_error = fields.Text(readonly=True)
+
+    def _tilbago_upload(self):
+        """Send the documents to tilbago; errors are kept on each document."""
+        by_company = {}
+        for document in self.filtered(lambda d: d.state != "sent" and d.case_id.tilbago_id):
+            by_company.setdefault(document.company_id, self.browse())
+            by_company[document.company_id] |= document
+        for company, documents in by_company.items():
+            try:
+                client = self.env["tilbago.case"]._tilbago_client_for(company)
+            except (UserError, ValueError) as error:
+                documents.sudo().write({"state": "error", "last_error": str(error.args[0])})
+                continue
+            try:
+                for document in documents:
+                    document._tilbago_upload_one(client)
+            finally:
+                close = getattr(client, "close", None)
+                if close:
+                    close()
+        return True
+
+    @api.model
+    def _tilbago_check_file(self, name, size):
+        """The reasons (in words) why a file cannot go to tilbago: empty, too large."""
+        return [
+            self.env["tilbago.case"]._tilbago_translate_problem(problem)
+            for problem in tilbago_documents.check_document(name, size)
+        ]
+
+    def action_retry(self):
+        """Send the documents in error again (the reason stays shown until it works)."""
+        documents = self.filtered(lambda d: d.state != "sent")
+        if not documents.case_id.filtered("tilbago_id"):
+            raise UserError(
+                _("The case is not in tilbago yet: its documents are sent once it is.")
+            )
+        documents._tilbago_upload()
+        documents.case_id._tilbago_store_files()
+        return True
 
     def _tilbago_check_evidence(self, vals):
         if self.env.su:

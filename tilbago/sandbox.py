@@ -825,7 +825,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- answers --
 
-    def _send_json(self, status, payload):
+    def _send_json(self, status, payload, headers=None):
         if not getattr(self, "_body_read", True) and self.headers.get("Content-Length") \
                 not in (None, "0"):
             self.close_connection = True  # an unread body would poison the next request
@@ -833,7 +833,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
-        for name, value in getattr(self, "_extra_headers", {}).items():
+        for name, value in (headers or {}).items():
             self.send_header(name, value)
         if self.close_connection:
             self.send_header("Connection", "close")
@@ -962,16 +962,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_json(status, payload)
 
     def _send_fault(self, fault):
+        headers = {"Retry-After": fault["retry_after"]} if fault["retry_after"] else {}
         if fault["body"] is None:
-            self._extra_headers = {"Retry-After": fault["retry_after"]} \
-                if fault.get("retry_after") else {}
-            self._send_json(fault["status"], {"message": "injected fault %s" % fault["status"]})
-            self._extra_headers = {}
+            self._send_json(fault["status"], {"message": "injected fault %s" % fault["status"]},
+                            headers)
             return
         data = str(fault["body"]).encode("utf-8")
         self.send_response(fault["status"])
-        if fault.get("retry_after"):
-            self.send_header("Retry-After", fault["retry_after"])
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.send_header("Content-Type", fault["content_type"] or "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

@@ -32,7 +32,7 @@ import tempfile
 import unicodedata
 
 from .i18n import _
-from .validation import FieldValueError
+from .validation import FieldValueError, find_invisible
 
 __all__ = [
     "MAX_NAME_BYTES",
@@ -107,9 +107,9 @@ def check_storage_root(path, protected=(), label=LABEL_STORAGE):
     if not isinstance(path, str):
         raise FieldValueError(ROOT_NOT_ABSOLUTE, label, value=repr(path))
     text = path.strip()
-    for char in text:
-        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
-            raise FieldValueError(ROOT_INVISIBLE, label, char="U+%04X" % ord(char))
+    invisible = find_invisible(text)
+    if invisible:
+        raise FieldValueError(ROOT_INVISIBLE, label, char="U+%04X" % ord(invisible[1]))
     if not os.path.isabs(text):
         raise FieldValueError(ROOT_NOT_ABSOLUTE, label, value=text)
     if ".." in text.replace("\\", "/").split("/"):
