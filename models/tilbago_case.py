@@ -614,6 +614,10 @@ class TilbagoCase(models.Model):
         documents = self.env["tilbago.case.document"]
         for invoice in self.claim_ids.invoice_id:
             attachment = invoice.invoice_pdf_report_id
+            if attachment and documents._tilbago_duplicates(
+                self, [(attachment.name, attachment.sudo().checksum)]
+            ):
+                continue  # chosen with the request already: sent once
             if not attachment or documents._tilbago_attachment_problem(self, attachment):
                 content, _type = self.env["ir.actions.report"].sudo()._render_qweb_pdf(
                     "account.account_invoices", invoice.ids

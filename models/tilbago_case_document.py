@@ -188,15 +188,53 @@ class TilbagoCaseDocument(models.Model):
                 )
             ) from None
 
+    # -- the same file is never attached twice -------------------------------------------
+    @api.model
+    def _tilbago_known_files(self, case, exclude=None):
+        """``{checksum: name}`` of the files ``case`` has as documents (but ``exclude``)."""
+        return {
+            attachment.checksum: attachment.name
+            for attachment in (case.document_ids - (exclude or self.browse()))
+            .attachment_id.sudo()
+            if attachment.checksum
+        }
+
+    @api.model
+    def _tilbago_duplicates(self, case, files, known=None):
+        """Of ``files`` (``(name, checksum)`` pairs), those whose content ``case`` already
+        has, as "new name (already attached as old name)"."""
+        if known is None:
+            known = self._tilbago_known_files(case)
+        return [
+            _("%(name)s (already attached as %(existing)s)", name=name, existing=known[checksum])
+            for name, checksum in files
+            if checksum and checksum in known
+        ]
+
+    @api.model
+    def _tilbago_duplicates_message(self, duplicates):
+        return _(
+            "The case already has this file, it is not attached twice: %(files)s.",
+            files=", ".join(duplicates),
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         # checked as the user before anything reads the file as superuser (its name)
+        known = {}  # case -> {checksum: name}, the files each case has or is given
         for vals in vals_list:
             self._tilbago_check_evidence(vals)
-            self._tilbago_check_attachment(
-                self.env["tilbago.case"].browse(vals.get("case_id")),
-                self.env["ir.attachment"].browse(vals.get("attachment_id")),
-            )
+            case = self.env["tilbago.case"].browse(vals.get("case_id"))
+            attachment = self.env["ir.attachment"].browse(vals.get("attachment_id"))
+            self._tilbago_check_attachment(case, attachment)
+            if case not in known:
+                known[case] = self._tilbago_known_files(case)
+            name, checksum = attachment.sudo().name, attachment.sudo().checksum
+            duplicates = self._tilbago_duplicates(case, [(name, checksum)], known[case])
+            if duplicates:
+                raise UserError(self._tilbago_duplicates_message(duplicates))
+            if checksum:
+                known[case][checksum] = name
             if vals.get("name"):
                 vals["name"] = tilbago_storage.safe_document_name(
                     vals["name"], default=_("document")
@@ -212,12 +250,17 @@ class TilbagoCaseDocument(models.Model):
             vals = dict(vals, name=name)
         if "case_id" in vals or "attachment_id" in vals:
             for document in self:
-                self._tilbago_check_attachment(
-                    self.env["tilbago.case"].browse(vals.get("case_id", document.case_id.id)),
-                    self.env["ir.attachment"].browse(
-                        vals.get("attachment_id", document.attachment_id.id)
-                    ),
+                case = self.env["tilbago.case"].browse(vals.get("case_id", document.case_id.id))
+                attachment = self.env["ir.attachment"].browse(
+                    vals.get("attachment_id", document.attachment_id.id)
                 )
+                self._tilbago_check_attachment(case, attachment)
+                duplicates = self._tilbago_duplicates(
+                    case, [(attachment.sudo().name, attachment.sudo().checksum)],
+                    self._tilbago_known_files(case, exclude=document),
+                )
+                if duplicates:
+                    raise UserError(self._tilbago_duplicates_message(duplicates))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

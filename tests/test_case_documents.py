@@ -72,6 +72,19 @@ class TestCaseDocuments(_CaseMixin, TilbagoCaseCommon):
         self.assertEqual(document.invoice_id, invoice)
         self.assertIn("Contrat.pdf", [a["filename"] for a in self._received(case)])
 
+    def test_invoice_pdf_chosen_in_the_wizard_is_sent_once(self):
+        self.company.tilbago_attach_invoice = True
+        invoice = self._invoice(self.epsitec, 880.0, date(2024, 2, 29))
+        pdf = self._file(invoice, "INV.pdf", b"%PDF inv", res_field="invoice_pdf_report_file")
+        invoice.invalidate_recordset(["invoice_pdf_report_id"])
+        wizard = self._start(invoice)
+        wizard.attachment_ids = pdf
+        case, action = self._send(wizard)
+        self.assertEqual(action["params"]["type"], "success", case.last_error)
+        self.assertEqual(case.document_ids.attachment_id, pdf)
+        self.assertEqual(len(case.document_ids), 1)
+        self.assertEqual([a["filename"] for a in self._received(case)], ["INV.pdf"])
+
     def test_empty_document_chosen_in_the_wizard_refused_before_saving(self):
         invoice = self._invoice(self.epsitec, 880.0, date(2024, 2, 29))
         empty = self._file(invoice, "Vide.pdf", b"")

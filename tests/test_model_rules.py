@@ -194,6 +194,35 @@ class TestModelRulesRpc(_RpcMixin, TilbagoCaseCommon, HttpCase):
         self.assertEqual(document.state, "sent")
         self.assertTrue(document.tilbago_attachment_id)
 
+    def test_clerk_cannot_attach_the_same_file_twice(self):
+        _invoice, case = self._sent_case()
+
+        def upload(name, raw=b"%PDF-1.4 contract"):
+            return self.env["ir.attachment"].create(
+                {"name": name, "raw": raw, "res_model": "tilbago.case", "res_id": case.id,
+                 "company_id": case.company_id.id}
+            )
+        first, copy = upload("contract.pdf"), upload("contract (1).pdf")
+        self.authenticate("t5_billing", "t5_billing")
+        self._rpc("tilbago.case.document", "create",
+                  {"case_id": case.id, "attachment_id": first.id})
+        for attachment in (first, copy):  # the very file, and the same content again
+            with self.subTest(file=attachment.name), self.assertRaises(RpcError) as caught:
+                self._rpc("tilbago.case.document", "create",
+                          {"case_id": case.id, "attachment_id": attachment.id})
+            self.assertIn("not attached twice", caught.exception.args[1])
+        # nor two of the same in one call, nor by pointing another document at it
+        with self.assertRaises(RpcError):
+            self._rpc("tilbago.case.document", "create",
+                      [{"case_id": case.id, "attachment_id": a.id}
+                       for a in (upload("a.pdf", b"%PDF a"), upload("b.pdf", b"%PDF a"))])
+        other = self._rpc("tilbago.case.document", "create",
+                          {"case_id": case.id, "attachment_id": upload("x.pdf", b"%PDF x").id})
+        with self.assertRaises(RpcError) as caught:
+            self._rpc("tilbago.case.document", "write", [other], {"attachment_id": copy.id})
+        self.assertIn("not attached twice", caught.exception.args[1])
+        self.assertEqual(len(case.document_ids), 2)
+
     # -- 4. another company's user ------------------------------------------------------
     def test_other_company_user_cannot_move_a_case_nor_open_a_wizard_on_it(self):
         _invoice, case_a = self._sent_case()

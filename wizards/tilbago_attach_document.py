@@ -76,13 +76,6 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
         "new name (already attached as old name)"."""
         self.ensure_one()
         Attachment = self.env["ir.attachment"]
-        known = {
-            attachment.checksum: attachment.name
-            for attachment in self.case_id.document_ids.attachment_id.sudo()
-            if attachment.checksum
-        }
-        if not known:
-            return []
         if self.source == "upload":
             if not self.upload_file:
                 return []
@@ -93,11 +86,7 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
             chosen = [((self.upload_filename or "").strip(), Attachment._compute_checksum(content))]
         else:
             chosen = [(a.name, a.checksum) for a in self.attachment_ids.sudo()]
-        return [
-            _("%(name)s (already attached as %(existing)s)", name=name, existing=known[checksum])
-            for name, checksum in chosen
-            if checksum in known
-        ]
+        return self.env["tilbago.case.document"]._tilbago_duplicates(self.case_id, chosen)
 
     @api.depends("source", "upload_file", "upload_filename", "attachment_ids")
     def _compute_duplicate_warning(self):
@@ -174,10 +163,7 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
             ]
         duplicates = self._tilbago_duplicates()
         if duplicates:
-            problems.append(_(
-                "The case already has this file, it is not attached twice: %(files)s.",
-                files=", ".join(duplicates),
-            ))
+            problems.append(Document._tilbago_duplicates_message(duplicates))
         if problems:
             raise UserError("\n".join(problems))
         if self.source == "upload":
