@@ -227,6 +227,11 @@ class TilbagoCaseDocument(models.Model):
             case = self.env["tilbago.case"].browse(vals.get("case_id"))
             attachment = self.env["ir.attachment"].browse(vals.get("attachment_id"))
             self._tilbago_check_attachment(case, attachment)
+            if case.state == "closed":
+                raise UserError(
+                    _("The case %(case)s is closed: no document can be added.",
+                      case=case.sudo().name)
+                )
             if case not in known:
                 known[case] = self._tilbago_known_files(case)
             name, checksum = attachment.sudo().name, attachment.sudo().checksum

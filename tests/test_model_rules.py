@@ -222,6 +222,12 @@ class TestModelRulesRpc(_RpcMixin, TilbagoCaseCommon, HttpCase):
             self._rpc("tilbago.case.document", "write", [other], {"attachment_id": copy.id})
         self.assertIn("not attached twice", caught.exception.args[1])
         self.assertEqual(len(case.document_ids), 2)
+        # nothing more once the case is closed
+        case.action_close()
+        with self.assertRaises(RpcError) as caught:
+            self._rpc("tilbago.case.document", "create",
+                      {"case_id": case.id, "attachment_id": upload("y.pdf", b"%PDF y").id})
+        self.assertIn("is closed: no document can be added", caught.exception.args[1])
 
     # -- 4. another company's user ------------------------------------------------------
     def test_other_company_user_cannot_move_a_case_nor_open_a_wizard_on_it(self):
