@@ -12,6 +12,8 @@ from odoo.tools.misc import format_date, formatLang
 from ..tilbago import money as tilbago_money
 from ..tilbago import reminders
 from ..tilbago import swiss as tilbago_swiss
+from ..tilbago.status import FINISHED_STAGES as FINISHED_STATES
+from .res_company import MANAGER_GROUP
 
 _logger = logging.getLogger(__name__)
 
@@ -30,7 +32,6 @@ REMINDER_TEMPLATES = {
     "2": "l10n_ch_tilbago.mail_template_tilbago_reminder2",
     "3": "l10n_ch_tilbago.mail_template_tilbago_reminder3",
 }
-MANAGER_GROUP = "l10n_ch_tilbago.group_tilbago_manager"
 #: invoices escalated per cron batch (each batch is one committed transaction)
 CRON_BATCH_SIZE = 200
 
@@ -198,10 +199,6 @@ class AccountMove(models.Model):
     )
     @api.depends_context("tilbago_today", "lang")
     def _compute_tilbago_suggested_action(self):
-        # imported here: importing tilbago_case at the top would define tilbago.case
-        # before the models it inherits from (models/__init__.py order)
-        from .tilbago_case import FINISHED_STATES  # noqa: PLC0415
-
         today = self._tilbago_today()
         for move in self:
             if move.move_type != "out_invoice" or move.state != "posted":
@@ -590,8 +587,6 @@ class AccountMove(models.Model):
 
     def _tilbago_open_cases(self, cases=None):
         """Cases not finished, other than ``cases``, that already claim one of these."""
-        from .tilbago_case import FINISHED_STATES  # noqa: PLC0415 (see above)
-
         invoices = self
         claims = self.env["tilbago.case.claim"].sudo().search(
             [

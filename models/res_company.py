@@ -36,10 +36,12 @@ def tilbago_refuse_key_export(env, fields):
         raise UserError(env._("The tilbago API key cannot be exported."))
 
 
-TILBAGO_PRODUCTION_URL = "https://api.tilbago.ch/v1/"
 TILBAGO_SANDBOX_URL = "http://127.0.0.1:8765/v1/"
 
-MANAGER_GROUPS = "l10n_ch_tilbago.group_tilbago_manager,base.group_system"
+#: who manages the debt collection (levels by hand, Confirm tilbago ID)
+MANAGER_GROUP = "l10n_ch_tilbago.group_tilbago_manager"
+#: who may see and change the tilbago settings: those managers and the settings admins
+MANAGER_GROUPS = MANAGER_GROUP + ",base.group_system"
 
 
 class ResCompany(models.Model):
@@ -144,7 +146,7 @@ class ResCompany(models.Model):
         if self.tilbago_base_url:
             return self.tilbago_base_url
         if self.tilbago_environment == "production":
-            return TILBAGO_PRODUCTION_URL
+            return tilbago_client.PRODUCTION_URL
         return TILBAGO_SANDBOX_URL
 
     # -- checks (issue 3) --------------------------------------------------------------

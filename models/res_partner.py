@@ -14,8 +14,8 @@ from ..tilbago import address as tilbago_address
 from ..tilbago import validation as tilbago_validation
 from .res_company import tilbago_field_message
 
-TILBAGO_LANGUAGES = [("de", "German"), ("fr", "French"), ("it", "Italian")]
-TILBAGO_SEXES = [("M", "Male"), ("F", "Female"), ("U", "Unknown")]
+TILBAGO_LANGUAGES = list(tilbago_validation.LANGUAGES.items())
+TILBAGO_SEXES = list(tilbago_validation.SEXES.items())
 #: who reads and writes a debtor's personal data (sex, birth date, nationality, birth
 #: name): the Debt Collection groups (managers imply users); computes run as superuser
 DEBTOR_PERSONAL_GROUPS = "l10n_ch_tilbago.group_tilbago_user"
@@ -136,7 +136,7 @@ class ResPartner(models.Model):
     def _compute_tilbago_language(self):
         for partner in self:
             code = (partner.lang or "")[:2]
-            if code in dict(TILBAGO_LANGUAGES):
+            if code in tilbago_validation.LANGUAGES:
                 partner.tilbago_language = code
             else:
                 partner.tilbago_language = partner.tilbago_language

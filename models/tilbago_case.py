@@ -44,18 +44,9 @@ CASE_STATES = [
     ("unknown", "Unknown Status"),
 ]
 
-#: states of a case tilbago knows and that may still move (followed by the cron)
-FOLLOWED_STATES = (
-    "review",
-    "submitted",
-    "payment_order",
-    "opposition",
-    "continuation",
-    "seizure",
-    "unknown",
-)
-#: states of a case whose debt collection is over: a new request may be started
-FINISHED_STATES = ("closed", "certificate_of_loss")
+#: the case states are tilbago's stages (tilbago.status), plus "unknown"
+FOLLOWED_STATES = tilbago_status.FOLLOWED_STAGES
+FINISHED_STATES = tilbago_status.FINISHED_STAGES
 
 #: defined once in the plain layer, shared by the case, the wizard and the settings
 COLLOCATION_SELECTION = tilbago_swiss.COLLOCATION_SELECTION

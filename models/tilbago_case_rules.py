@@ -19,7 +19,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tilbago import exceptions as tilbago_exceptions
-from .account_move import MANAGER_GROUP
+from .res_company import MANAGER_GROUP
 
 _logger = logging.getLogger(__name__)
 

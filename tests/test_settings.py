@@ -9,8 +9,9 @@ import tempfile
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from odoo.addons.l10n_ch_tilbago.tilbago import client as tilbago_client
+
 from odoo.addons.l10n_ch_tilbago.models.res_company import (
-    TILBAGO_PRODUCTION_URL,
     TILBAGO_SANDBOX_URL,
 )
 from odoo.addons.l10n_ch_tilbago.tilbago.sandbox import Sandbox
@@ -77,7 +78,7 @@ class TestTilbagoSettings(TransactionCase):
         ).execute()
         company = self.company
         self.assertEqual(company.tilbago_environment, "production")
-        self.assertEqual(company._tilbago_url(), TILBAGO_PRODUCTION_URL)
+        self.assertEqual(company._tilbago_url(), tilbago_client.PRODUCTION_URL)
         self.assertTrue(os.path.isdir(path), "the folder is created when saved")
         self.assertEqual(
             (company.tilbago_reminder1_delay, company.tilbago_reminder2_delay,
@@ -102,7 +103,7 @@ class TestTilbagoSettings(TransactionCase):
         settings = self.settings(tilbago_environment="sandbox")
         self.assertEqual(settings.tilbago_effective_url, TILBAGO_SANDBOX_URL)
         settings.tilbago_environment = "production"
-        self.assertEqual(settings.tilbago_effective_url, TILBAGO_PRODUCTION_URL)
+        self.assertEqual(settings.tilbago_effective_url, tilbago_client.PRODUCTION_URL)
         settings.tilbago_base_url = "https://test.tilbago.example/v1/"
         self.assertEqual(settings.tilbago_effective_url, "https://test.tilbago.example/v1/")
 

@@ -105,6 +105,7 @@ from stdnum.ch import esr, uid as stdnum_uid
 
 from . import status as statuses
 from .documents import MAX_ATTACHMENT_BYTES
+from .validation import LANGUAGES, SEXES
 
 _logger = logging.getLogger(__name__)
 
@@ -328,7 +329,7 @@ def _check_person(c, person, prefix, creditor):
         c.string(person, "name", prefix, required=True)
         c.string(person, "surname", prefix, required=True)
         sex = person.get("sex")
-        if sex is not None and sex not in ("M", "F", "U"):
+        if sex is not None and sex not in SEXES:
             c.add(prefix + "sex", "must be \"M\", \"F\" or \"U\"")
         birth = c.string(person, "dateOfBirth", prefix)
         if birth and not any(_valid_date(birth, fmt) and len(birth) == size for fmt, size
@@ -339,7 +340,7 @@ def _check_person(c, person, prefix, creditor):
         c.string(person, "nationality", prefix, pattern=_ALPHA2,
                  pattern_hint="must be a two-letter ISO 3166-1 country code")
     language = person.get("preferredLanguage")
-    if language is not None and language not in ("de", "fr", "it"):
+    if language is not None and language not in LANGUAGES:
         c.add(prefix + "preferredLanguage", "must be \"de\", \"fr\" or \"it\"")
     for key in ("phone1", "phone2", "phone3", "fax"):
         phone = c.string(person, key, prefix, pattern=_PHONE,

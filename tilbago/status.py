@@ -49,6 +49,12 @@ STAGES = (
     "closed",
 )
 
+#: stages in which the debt collection is over (a new request may be started)
+FINISHED_STAGES = ("certificate_of_loss", "closed")
+#: stages that may still move, so the status sync follows them ("unknown": a code
+#: tilbago has not published yet, which may move too)
+FOLLOWED_STAGES = tuple(s for s in STAGES if s not in FINISHED_STAGES) + ("unknown",)
+
 #: ``code`` (tilbago's ``statusCode``), ``stage`` (one of :data:`STAGES`),
 #: ``eschkg_code`` (what the sandbox answers as ``eSchKGCode``, may be None),
 #: ``description_en`` / ``description_fr``, ``origin`` ("tilbago" or "sandbox")

@@ -496,16 +496,22 @@ def check_date_of_birth(value, label=LABEL_BIRTH, today=None):
     raise FieldValueError(BIRTH_FORMAT, label, value=text)
 
 
+#: the correspondence languages tilbago takes, with their English names
+LANGUAGES = {"de": "German", "fr": "French", "it": "Italian"}
+#: the sexes tilbago takes for a natural person (U = unknown)
+SEXES = {"M": "Male", "F": "Female", "U": "Unknown"}
+
+
 def check_language(value, label=LABEL_LANGUAGE):
     """Return the correspondence language as ``de``, ``fr`` or ``it`` (any case accepted)."""
-    if not isinstance(value, str) or value.strip().lower() not in ("de", "fr", "it"):
+    if not isinstance(value, str) or value.strip().lower() not in LANGUAGES:
         raise FieldValueError(LANGUAGE_INVALID, label, value=_shown(value))
     return value.strip().lower()
 
 
 def check_sex(value, label=LABEL_SEX):
     """Return the sex as ``M``, ``F`` or ``U`` (unknown); any case accepted."""
-    if not isinstance(value, str) or value.strip().upper() not in ("M", "F", "U"):
+    if not isinstance(value, str) or value.strip().upper() not in SEXES:
         raise FieldValueError(SEX_INVALID, label, value=_shown(value))
     return value.strip().upper()
 
