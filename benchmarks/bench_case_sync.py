@@ -66,11 +66,11 @@ def case_body(index):
 
 def open_sandbox_cases(sandbox, count):
     """Open ``count`` cases in the sandbox (in-process, no latency): their ids."""
-    from odoo.addons.l10n_ch_tilbago.tilbago import sandbox as sandbox_module
+    from odoo.addons.l10n_ch_tilbago.tilbago.sandbox import hash_key
 
-    key_hash = sandbox_module._hash_key(API_KEY)
+    key_hash = hash_key(API_KEY)
     return [
-        sandbox.api_create_case(key_hash, case_body(i), {})["caseId"] for i in range(count)
+        sandbox.state.create_case(key_hash, case_body(i), {})["caseId"] for i in range(count)
     ]
 
 

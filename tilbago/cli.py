@@ -9,7 +9,7 @@
     options of the four client commands: --base-url URL --api-key KEY --timeout S --retries N
     python -m tilbago sandbox [--host H] [--port P] [--api-key K] [--data FILE]
                               [--balance N] [--step-seconds S] [--latency-ms MS]
-                              [--max-attachment-bytes N] [--representative]
+                              [--max-attachment-bytes N]
     python -m tilbago sandbox-advance CASE_ID [--to CODE] [--sandbox URL]
                               # release a case waiting for review, or take its next step
 
@@ -101,14 +101,13 @@ def _parser():
     sandbox.add_argument("--balance", type=int, default=None,
                          help="cases each key may open (default 1000; "
                               "a data file keeps the balance left)")
-    sandbox.add_argument("--step-seconds", type=float, default=300.0,
+    sandbox.add_argument("--step-seconds", type=float, default=None,
                          help="seconds per enforcement step (default 300; 0 = on demand); "
                               "a case sent for review waits until released")
     sandbox.add_argument("--latency-ms", type=int, default=0,
                          help="delay before every API answer (benchmarks)")
-    sandbox.add_argument("--max-attachment-bytes", type=int, default=10 * 1024 * 1024)
-    sandbox.add_argument("--representative", action="store_true",
-                         help="accept a creditor (the account files as representative)")
+    sandbox.add_argument("--max-attachment-bytes", type=int, default=None,
+                         help="larger attachments get a 413 (default 10 MB)")
     advance = commands.add_parser(
         "sandbox-advance",
         help="in a running sandbox: release a case waiting for review (002), or move it "
@@ -203,7 +202,13 @@ def _run_check(args):
 
 
 def _run_sandbox(args):
-    from .sandbox import DEFAULT_API_KEY, DEFAULT_BALANCE, Sandbox
+    from .sandbox import (
+        DEFAULT_API_KEY,
+        DEFAULT_BALANCE,
+        DEFAULT_MAX_ATTACHMENT_BYTES,
+        DEFAULT_STEP_SECONDS,
+        Sandbox,
+    )
 
     keys = args.sandbox_api_keys or [getattr(args, "api_key", None)
                                      or os.environ.get("TILBAGO_API_KEY") or DEFAULT_API_KEY]
@@ -211,9 +216,11 @@ def _run_sandbox(args):
         sandbox = Sandbox(
             host=args.host, port=args.port, api_key=keys, data_path=args.data,
             balance=DEFAULT_BALANCE if args.balance is None else args.balance,
-            step_seconds=args.step_seconds, latency_ms=args.latency_ms,
-            max_attachment_bytes=args.max_attachment_bytes,
-            representative=args.representative)
+            step_seconds=DEFAULT_STEP_SECONDS if args.step_seconds is None
+            else args.step_seconds,
+            latency_ms=args.latency_ms,
+            max_attachment_bytes=DEFAULT_MAX_ATTACHMENT_BYTES if args.max_attachment_bytes is None
+            else args.max_attachment_bytes)
     except (OSError, ValueError) as exc:
         raise _Invalid("--data: %s" % exc) from None
 

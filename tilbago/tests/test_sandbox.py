@@ -328,22 +328,26 @@ def test_every_problem_is_reported_at_once(sandbox, epsitec_wire):
     assert answer["message"] == "; ".join(e["message"] for e in answer["errors"])
 
 
-def test_creditor_accepted_when_filing_as_representative(epsitec_wire):
-    creditor = {"externalRef": "CR-1", "company": "Muster AG", "companyUid": "CHE-100.155.212",
-                "legalSeat": "Bern", "contactPerson": "Anna Muster", "isRegistered": True,
-                "iban": "CH93 0076 2011 6238 5295 7",
-                "tradeRegisterUrl": "https://www.zefix.ch/en/search/entity/list?name=muster",
-                "address": {"street": "Bundesplatz", "streetnumber": "1", "zip": "3003",
-                            "city": "Bern"}}
-    with Sandbox(api_key="k", representative=True, step_seconds=0) as sandbox:
-        epsitec_wire["creditor"] = creditor
-        assert put_case(sandbox, epsitec_wire, key="k")[0] == 200
-        bad = copy.deepcopy(epsitec_wire)
-        bad["externalRef"] = "other"
-        bad["claim"]["externalRef"] = "other"
-        bad["creditor"]["iban"] = "CH93 0076 2011 6238 5295 8"
-        status, answer = put_case(sandbox, bad, key="k")
-        assert [e["field"] for e in answer["errors"]] == ["creditor.iban"]
+CREDITOR = {"externalRef": "CR-1", "company": "Muster AG", "companyUid": "CHE-100.155.212",
+            "legalSeat": "Bern", "contactPerson": "Anna Muster", "isRegistered": True,
+            "iban": "CH93 0076 2011 6238 5295 7",
+            "tradeRegisterUrl": "https://www.zefix.ch/en/search/entity/list?name=muster",
+            "address": {"street": "Bundesplatz", "streetnumber": "1", "zip": "3003",
+                        "city": "Bern"}}
+
+
+def test_a_creditor_is_refused_and_its_fields_still_checked(sandbox, epsitec_wire):
+    """The account files for itself: a creditor (representation) is refused, and its
+    fields are checked against the contract all the same."""
+    epsitec_wire["creditor"] = copy.deepcopy(CREDITOR)
+    assert check_case_body(epsitec_wire) == []
+    status, answer = put_case(sandbox, epsitec_wire)
+    assert status == 400
+    assert [e["field"] for e in answer["errors"]] == ["creditor"]
+    epsitec_wire["creditor"]["iban"] = "CH93 0076 2011 6238 5295 8"
+    status, answer = put_case(sandbox, epsitec_wire)
+    assert [e["field"] for e in answer["errors"]] == ["creditor.iban", "creditor"]
+    assert sandbox.cases() == []
 
 
 @pytest.mark.parametrize("raw, field", [
