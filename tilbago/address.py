@@ -81,7 +81,8 @@ def normalize_zip(value):
     return re.sub(r"^CH[-\s]?(?=\d{4}$)", "", text, flags=re.I) or None
 
 
-def parse_address(street, street2=None, zip=None, city=None):  # noqa: A002 (Odoo's name)
+# ``zip``: the name of Odoo's field; the Odoo layer passes it by that keyword
+def parse_address(street, street2=None, zip=None, city=None):  # pylint: disable=redefined-builtin
     """Build an :class:`~tilbago.payload.Address` from Odoo's street, street2, zip, city.
 
     Each line is cut at commas; a part that is a PO box goes to ``pob`` (the first one

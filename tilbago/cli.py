@@ -25,7 +25,12 @@ answer goes to stdout. Exit codes:
   JSON).
 """
 
+# The command line answers on stdout and reports on stderr: print is its interface here,
+# not a stand-in for logging.
+# pylint: disable=print-used
+
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -239,12 +244,10 @@ def _run_sandbox(args):
           % (sandbox.url, key_note, args.data or "memory only"), file=sys.stderr)
     _print({"url": sandbox.url})
     sys.stdout.flush()
-    try:
+    # Ctrl-C (or SIGTERM, see stop above) is the normal way out; serve_forever closes
+    # the socket on its way out
+    with contextlib.suppress(KeyboardInterrupt):
         sandbox.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sandbox.stop()
 
 
 def _run_sandbox_advance(args):

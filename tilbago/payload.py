@@ -30,7 +30,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .i18n import _
+from .i18n import _, render
 from .money import from_rappen, to_rappen
 from .validation import (
     check_iban,
@@ -67,8 +67,8 @@ def _obj(data, where):
     """``data`` if it is a JSON object (dict) or ``None``; else :class:`TypeError`."""
     if data is not None and not isinstance(data, dict):
         raise TypeError(
-            _("%(where)s must be a JSON object, not %(type)s")
-            % {"where": where, "type": type(data).__name__}
+            render(_("%(where)s must be a JSON object, not %(type)s"),
+                   {"where": where, "type": type(data).__name__})
         )
     return data
 

@@ -332,7 +332,9 @@ def _plain_number(value):
         number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
     except (ArithmeticError, TypeError, ValueError):
         return _shown(value)
-    if not number.is_finite():
+    # not finite, or so large or small that written out it would fill the message (and
+    # 1E1000000 overflows the decimal context): shown as typed
+    if not number.is_finite() or (number and not -15 <= number.adjusted() <= 15):
         return _shown(value)
     text = format(number.normalize(), "f")
     return "0" if text in ("-0", "0") else text

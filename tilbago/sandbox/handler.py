@@ -4,6 +4,7 @@ The stdlib's ``ThreadingHTTPServer``; every non-2xx answer is a JSON ``{"message
 the stdlib's own errors too. Headers received are stored without ``api_key``.
 """
 
+import contextlib
 import json
 import logging
 import time
@@ -31,10 +32,9 @@ def _disposition_filename(disposition):
         if name.lower() != "filename":
             continue
         if isinstance(value, tuple):  # filename*=charset'lang'percent-encoded (RFC 5987)
-            try:
+            # an unknown charset leaves the plain filename= (if any) to name the file
+            with contextlib.suppress(LookupError):
                 extended = collapse_rfc2231_value(value)
-            except LookupError:
-                pass
         else:
             plain = value
     return extended or plain or None
@@ -57,8 +57,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     sandbox = None  # set on the subclass by Sandbox.start
 
-    def log_message(self, format, *args):  # noqa: A002 (stdlib signature)
-        _logger.debug("sandbox: " + format, *args)
+    def log_message(self, fmt, *args):  # the stdlib passes its format positionally
+        _logger.debug("sandbox: " + fmt, *args)
 
     # -- answers --
 
@@ -97,10 +97,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def send_error(self, code, message=None, explain=None):
         """The stdlib's errors (malformed request line...) as JSON too."""
         self.close_connection = True
-        try:
+        # the client may be gone already: nobody is left to answer then
+        with contextlib.suppress(OSError):
             self._send_json(code, {"message": message or self.responses.get(code, ("",))[0]})
-        except OSError:
-            pass
 
     def _headers_received(self):
         return {k: v for k, v in self.headers.items() if k.lower() != "api_key"}
