@@ -62,16 +62,24 @@ class _Checker:
         for key in sorted(set(obj) - allowed):
             self.add(prefix + key, "unknown field")
 
-    def string(self, obj, key, prefix, required=False, max_length=None, pattern=None,
-               pattern_hint=None):
+    def _typed(self, obj, key, prefix, required, kind, type_hint,
+               required_hint="is required"):
+        """The value of ``key`` when present and a ``kind``; else None, the problem noted."""
         value = obj.get(key)
-        field = prefix + key
         if value is None:
             if required:
-                self.add(field, "is required")
+                self.add(prefix + key, required_hint)
             return None
-        if not isinstance(value, str):
-            self.add(field, "must be a string")
+        if not isinstance(value, kind):
+            self.add(prefix + key, type_hint)
+            return None
+        return value
+
+    def string(self, obj, key, prefix, required=False, max_length=None, pattern=None,
+               pattern_hint=None):
+        value = self._typed(obj, key, prefix, required, str, "must be a string")
+        field = prefix + key
+        if value is None:
             return None
         if required and not value.strip():
             self.add(field, "is required")
@@ -84,24 +92,11 @@ class _Checker:
         return value
 
     def boolean(self, obj, key, prefix, required=False):
-        value = obj.get(key)
-        if value is None:
-            if required:
-                self.add(prefix + key, "is required (true or false)")
-        elif not isinstance(value, bool):
-            self.add(prefix + key, "must be true or false")
-        return value
+        return self._typed(obj, key, prefix, required, bool, "must be true or false",
+                           "is required (true or false)")
 
     def obj(self, parent, key, prefix, required=False):
-        value = parent.get(key)
-        if value is None:
-            if required:
-                self.add(prefix + key, "is required")
-            return None
-        if not isinstance(value, dict):
-            self.add(prefix + key, "must be an object")
-            return None
-        return value
+        return self._typed(parent, key, prefix, required, dict, "must be an object")
 
 
 def _valid_date(text, fmt):
