@@ -134,7 +134,7 @@ def test_usage_error_exits_2():
     assert run("--help").returncode == 0
 
 
-def test_refused_by_tilbago_exits_3(sandbox, env, api_key):
+def test_refused_by_tilbago_exits_3(env):
     wrong = run("status", "x", env=dict(env, TILBAGO_API_KEY="wrong-key-8d2f"))
     assert wrong.returncode == 3
     assert json.loads(wrong.stdout) == {"status": 401, "message": "invalid or missing api_key"}

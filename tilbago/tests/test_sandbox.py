@@ -20,19 +20,19 @@ from tilbago.sandbox import Sandbox, check_case_body
 def put_case(sandbox, body, key=None, raw=None):
     response = requests.put(
         sandbox.url + "case", data=raw if raw is not None else json.dumps(body),
-        headers={"api_key": key or _key(sandbox), "Content-Type": "application/json"},
+        headers={"api_key": key or _key(), "Content-Type": "application/json"},
         timeout=5)
     return response.status_code, response.json()
 
 
-def _key(sandbox):
+def _key():
     from conftest import SANDBOX_API_KEY
 
     return SANDBOX_API_KEY
 
 
 def get_status(sandbox, case_id, key=None, lang=None):
-    headers = {"api_key": key or _key(sandbox)}
+    headers = {"api_key": key or _key()}
     if lang:
         headers["Accept-Language"] = lang
     response = requests.get(sandbox.url + "case/%s/status" % case_id, headers=headers,
@@ -41,7 +41,7 @@ def get_status(sandbox, case_id, key=None, lang=None):
 
 
 def put_attachment(sandbox, case_id, content, headers=None, key=None):
-    sent = {"api_key": key or _key(sandbox),
+    sent = {"api_key": key or _key(),
             "Content-Disposition": 'attachment; filename="acte.pdf"'}
     sent.update(headers or {})
     sent = {k: v for k, v in sent.items() if v is not None}
@@ -101,7 +101,7 @@ def test_402_when_the_balance_is_spent(sandbox, epsitec_wire):
     assert status == 400
 
 
-def test_unlimited_balance(tmp_path, epsitec_wire):
+def test_unlimited_balance(epsitec_wire):
     with Sandbox(api_key="k", balance=None, step_seconds=0) as sandbox:
         for n in range(3):
             body = copy.deepcopy(epsitec_wire)
@@ -308,12 +308,14 @@ def test_at_most_ten_claims(sandbox, epsitec_wire):
 def test_further_claims_have_80_characters_of_reason(sandbox, epsitec_wire):
     epsitec_wire["subsidiaryClaims"] = [_claim(1), _claim(2, "y" * 81 + "%d")]
     status, answer = put_case(sandbox, epsitec_wire)
+    assert status == 400
     assert [e["field"] for e in answer["errors"]] == ["subsidiaryClaims[1].reason"]
 
 
 def test_claim_refs_unique_within_a_request(sandbox, epsitec_wire):
     epsitec_wire["subsidiaryClaims"] = [dict(_claim(1), externalRef="5875")]
     status, answer = put_case(sandbox, epsitec_wire)
+    assert status == 400
     assert [e["field"] for e in answer["errors"]] == ["subsidiaryClaims[0].externalRef"]
 
 
@@ -412,7 +414,7 @@ def test_attachment_file_name_star_wins(sandbox, case_id):
     assert sandbox.case(case_id)["attachments"][0]["filename"] == "Acte de défaut.pdf"
 
 
-def test_attachment_size_limit(tmp_path, epsitec_wire):
+def test_attachment_size_limit(epsitec_wire):
     with Sandbox(api_key="k", max_attachment_bytes=1000, step_seconds=0) as sandbox:
         case_id = put_case(sandbox, epsitec_wire, key="k")[1]["caseId"]
         assert put_attachment(sandbox, case_id, b"x" * 1000, key="k")[0] == 200
@@ -439,7 +441,7 @@ def test_attachment_to_an_unknown_case(sandbox):
 ])
 def test_errors_are_json(sandbox, method, path, expected):
     response = requests.request(method, sandbox.root_url + path, timeout=5,
-                                headers={"api_key": _key(sandbox)})
+                                headers={"api_key": _key()})
     assert response.status_code == expected
     assert response.headers["Content-Type"].startswith("application/json")
     assert response.json()["message"]
@@ -555,7 +557,7 @@ def test_a_case_sent_with_another_status_starts_there(sandbox, epsitec_wire):
     assert get_status(sandbox, case_id)[1]["statusCode"] == "SBX-100"
 
 
-def test_advance_on_demand(sandbox, epsitec_wire):
+def test_advance_on_demand(sandbox):
     case_id = put_case(sandbox, natural_wire())[1]["caseId"]
     status, answer = sbx(sandbox, "POST", "case/%s/advance" % case_id)
     assert (status, answer["statusCode"]) == (200, "SBX-200")
@@ -648,6 +650,7 @@ def test_requests_endpoint(sandbox, epsitec_wire):
     put_case(sandbox, epsitec_wire)
     get_status(sandbox, "nope")
     status, answer = sbx(sandbox, "GET", "requests")
+    assert status == 200
     assert answer["requests"] == [
         {"method": "PUT", "path": "/v1/case", "status": 200},
         {"method": "GET", "path": "/v1/case/nope/status", "status": 404}]

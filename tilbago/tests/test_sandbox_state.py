@@ -134,7 +134,7 @@ def test_advance_on_demand(epsitec_wire):
         state.advance("nope")
 
 
-def test_status_answer_in_french(epsitec_wire):
+def test_status_answer_in_french():
     case = {"statusCode": statuses.PAYMENT_ORDER_SERVED}
     answer = status_answer(case, "fr-CH")
     assert answer["statusCode"] == statuses.PAYMENT_ORDER_SERVED
