@@ -16,6 +16,9 @@ What it does, like tilbago:
 * ``externalRef`` unique per key: a second case gets 400 ``externalRef: a case with
   externalRef "..." already exists``; claims' externalRefs are unique per key too;
 * amounts must be JSON integers (Rappen); ``1256560.0`` or ``"1256560"`` get 400;
+* a ``creditor`` gets 400: the contract accepts one only from an account filing as the
+  representative of another creditor, and the addon files for itself (the creditor's
+  fields are checked all the same);
 * attachments: 500 when a ``Content-Type`` header is present (as tilbago does), 400 when
   the body is empty or ``Content-Disposition`` names no file, 413 above
   ``max_attachment_bytes`` (10 MB by default), 411 without ``Content-Length``;
