@@ -97,7 +97,6 @@ def sandbox(_sandbox_server):
     server.latency_ms = 0
     server.step_seconds = 0
     server.initial_balance = DEFAULT_BALANCE
-    server.representative = False
     server.reset()
     return server
 
