@@ -39,29 +39,20 @@ API_KEY = "bench-key"
 
 
 def case_body(index):
-    return {
-        "externalRef": "BENCH-%06d" % index,
-        "certificateOfLoss": False,
-        "debtor": {
-            "externalRef": "BENCH-D%04d" % (index // 50),
-            "company": "Bench Debtor %d AG" % (index // 50),
-            "companyUid": "CHE-107.933.850",
-            "isRegistered": True,
-            "legalSeat": "Zürich",
-            "contactPerson": "Anna Muster",
-            "preferredLanguage": "de",
-            "address": {"street": "Bahnhofstrasse", "streetnumber": "1", "zip": "8001",
-                        "city": "Zürich"},
-        },
-        "claim": {
-            "externalRef": "BENCH-%06d-1" % index,
-            "amount": 10000 + index % 97 * 100,  # Rappen
-            "reason": "Rechnung %d" % index,
-            "interestDateFrom": "2024-03-01",
-            "interestRate": "5",
-            "collocationClass": "3",
-        },
-    }
+    """The request of the Crésus manual's example (``tilbago.examples``), made unique per
+    case; fifty cases per debtor."""
+    from odoo.addons.l10n_ch_tilbago.tilbago import examples
+
+    body = examples.epsitec_wire()
+    body["externalRef"] = "BENCH-%06d" % index
+    body["debtor"]["externalRef"] = "BENCH-D%04d" % (index // 50)
+    body["debtor"]["company"] = "Bench Debtor %d AG" % (index // 50)
+    body["claim"].update(
+        externalRef="BENCH-%06d-1" % index,
+        amount=10000 + index % 97 * 100,  # Rappen
+        reason="Rechnung %d" % index,
+    )
+    return body
 
 
 def open_sandbox_cases(sandbox, count):

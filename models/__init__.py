@@ -5,6 +5,9 @@ from . import account_move
 from . import res_partner_reminder
 from . import tilbago_evidence
 from . import tilbago_case
+from . import tilbago_case_sending
+from . import tilbago_case_sync
+from . import tilbago_case_storage
 from . import tilbago_case_claim
 from . import tilbago_case_history
 from . import tilbago_case_rules

@@ -11,11 +11,11 @@ amount (reminder fees and interest are claims of their own), nor more than tilba
 ceiling (``tilbago.money.MAX_AMOUNT``).
 """
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tilbago import money as tilbago_money
-from .tilbago_case import COLLOCATION_SELECTION
+from ..tilbago.swiss import COLLOCATION_SELECTION
 
 
 class TilbagoCaseClaim(models.Model):
@@ -87,7 +87,7 @@ class TilbagoCaseClaim(models.Model):
             amount = tilbago_money.from_float(value)
             if amount > ceiling:
                 problems.append(
-                    _(
+                    self.env._(
                         "Claim %(number)s: the amount %(amount)s is above the highest "
                         "amount a request can carry (%(max)s).",
                         number=number,
@@ -104,7 +104,7 @@ class TilbagoCaseClaim(models.Model):
             )
             if amount > recorded:
                 problems.append(
-                    _(
+                    self.env._(
                         "The reminder fees claimed on invoice %(invoice)s (%(amount)s) are "
                         "more than the fees recorded on it (%(recorded)s).",
                         invoice=invoice.name,
@@ -116,7 +116,7 @@ class TilbagoCaseClaim(models.Model):
             open_amount = tilbago_money.from_float(invoice.amount_residual)
             if amount > open_amount:
                 problems.append(
-                    _(
+                    self.env._(
                         "The claim amount %(amount)s on invoice %(invoice)s is more than "
                         "its open amount %(open)s. Reminder fees and interest are claims "
                         "of their own.",

@@ -15,7 +15,7 @@ No exception other than tilbago's own escapes an upload: a failure is the docume
 
 import logging
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tilbago import documents as tilbago_documents
@@ -95,7 +95,7 @@ class TilbagoCaseDocument(models.Model):
         documents = self.filtered(lambda d: d.state != "sent")
         if not documents.case_id.filtered("tilbago_id"):
             raise UserError(
-                _("The case is not in tilbago yet: its documents are sent once it is.")
+                self.env._("The case is not in tilbago yet: its documents are sent once it is.")
             )
         documents._tilbago_upload()
         documents.case_id._tilbago_store_files()
@@ -107,7 +107,7 @@ class TilbagoCaseDocument(models.Model):
         protected = set(vals) & set(DOCUMENT_EVIDENCE)
         if protected:
             raise AccessError(
-                _(
+                self.env._(
                     "%(fields)s of a case document are written by the debt collection "
                     "module only: they record what tilbago answered.",
                     fields=", ".join(
@@ -120,7 +120,10 @@ class TilbagoCaseDocument(models.Model):
             document.state == "sent" for document in self
         ):
             raise UserError(
-                _("A document already sent to tilbago cannot be moved to another file or case.")
+                self.env._(
+                    "A document already sent to tilbago cannot be moved to another file or "
+                    "case."
+                )
             )
 
     @api.depends("attachment_id")
@@ -131,7 +134,7 @@ class TilbagoCaseDocument(models.Model):
                 continue
             problem = self._tilbago_attachment_problem(document.case_id, document.attachment_id)
             document.name = tilbago_storage.safe_document_name(
-                False if problem else document.attachment_id.name, default=_("document")
+                False if problem else document.attachment_id.name, default=self.env._("document")
             )
 
     # -- which file a document may be --------------------------------------------------
@@ -145,17 +148,17 @@ class TilbagoCaseDocument(models.Model):
         """
         case, attachment = case.sudo(), attachment.sudo()
         if not attachment.exists():
-            return _("the file does not exist (any more)")
+            return self.env._("the file does not exist (any more)")
         if attachment.company_id and attachment.company_id != case.company_id:
-            return _("the file belongs to another company than the case")
+            return self.env._("the file belongs to another company than the case")
         invoices = case.invoice_ids | case.claim_ids.invoice_id
         if not (
             (attachment.res_model == case._name and attachment.res_id == case.id)
             or (attachment.res_model == "account.move" and attachment.res_id in invoices.ids)
         ):
-            return _("only files attached to the case or to its invoices can be sent")
+            return self.env._("only files attached to the case or to its invoices can be sent")
         if attachment.type != "binary":
-            return _("the file is a link, not a file")
+            return self.env._("the file is a link, not a file")
         return False
 
     @api.model
@@ -165,7 +168,7 @@ class TilbagoCaseDocument(models.Model):
         if problem:
             # the file's name is not shown: the user may not be allowed to read it
             raise AccessError(
-                _(
+                self.env._(
                     "The file (attachment ID %(id)s) cannot be a document of the case "
                     "%(case)s: %(reason)s.",
                     id=attachment.id,
@@ -181,7 +184,7 @@ class TilbagoCaseDocument(models.Model):
             attachment.check("read")
         except AccessError:
             raise AccessError(
-                _(
+                self.env._(
                     "You are not allowed to read the file (attachment ID %(id)s): it "
                     "cannot be sent to tilbago.",
                     id=attachment.id,
@@ -206,14 +209,18 @@ class TilbagoCaseDocument(models.Model):
         if known is None:
             known = self._tilbago_known_files(case)
         return [
-            _("%(name)s (already attached as %(existing)s)", name=name, existing=known[checksum])
+            self.env._(
+                "%(name)s (already attached as %(existing)s)",
+                name=name,
+                existing=known[checksum],
+            )
             for name, checksum in files
             if checksum and checksum in known
         ]
 
     @api.model
     def _tilbago_duplicates_message(self, duplicates):
-        return _(
+        return self.env._(
             "The case already has this file, it is not attached twice: %(files)s.",
             files=", ".join(duplicates),
         )
@@ -229,7 +236,7 @@ class TilbagoCaseDocument(models.Model):
             self._tilbago_check_attachment(case, attachment)
             if case.state == "closed":
                 raise UserError(
-                    _("The case %(case)s is closed: no document can be added.",
+                    self.env._("The case %(case)s is closed: no document can be added.",
                       case=case.sudo().name)
                 )
             if case not in known:
@@ -242,7 +249,7 @@ class TilbagoCaseDocument(models.Model):
                 known[case][checksum] = name
             if vals.get("name"):
                 vals["name"] = tilbago_storage.safe_document_name(
-                    vals["name"], default=_("document")
+                    vals["name"], default=self.env._("document")
                 )
         return super().create(vals_list)
 
@@ -250,8 +257,8 @@ class TilbagoCaseDocument(models.Model):
         self._tilbago_check_evidence(vals)
         if "name" in vals:
             if any(document.state == "sent" for document in self):
-                raise UserError(_("A document already sent to tilbago cannot be renamed."))
-            name = tilbago_storage.safe_document_name(vals["name"], default=_("document"))
+                raise UserError(self.env._("A document already sent to tilbago cannot be renamed."))
+            name = tilbago_storage.safe_document_name(vals["name"], default=self.env._("document"))
             vals = dict(vals, name=name)
         if "case_id" in vals or "attachment_id" in vals:
             for document in self:
@@ -273,7 +280,7 @@ class TilbagoCaseDocument(models.Model):
         for document in self:
             if document.state == "sent":
                 raise UserError(
-                    _(
+                    self.env._(
                         "The document %(name)s is in tilbago already: it cannot be removed.",
                         name=document.name,
                     )
@@ -291,7 +298,7 @@ class TilbagoCaseDocument(models.Model):
         name = self.name
         problem = self._tilbago_attachment_problem(self.case_id, self.attachment_id)
         if problem:
-            words = _("This file cannot be sent: %(reason)s.", reason=problem)
+            words = self.env._("This file cannot be sent: %(reason)s.", reason=problem)
             return self._tilbago_fail(words, not_sent=True)
         # checked when the document was created: read as superuser from here on
         attachment = self.attachment_id.sudo()
@@ -305,7 +312,7 @@ class TilbagoCaseDocument(models.Model):
             _kind, words = self.case_id._tilbago_error_text(error)
             _logger.info(
                 "tilbago case %s: document %s not sent: %s", self.case_id.name, self.id,
-                self.case_id._tilbago_error_detail(error) or type(error).__name__,
+                error.detail or type(error).__name__,
             )
             return self._tilbago_fail(words)
         except (ValueError, TypeError, OSError, UnicodeError) as error:
@@ -314,7 +321,7 @@ class TilbagoCaseDocument(models.Model):
                 "tilbago case %s: document %s not sent (%s)",
                 self.case_id.name, self.id, type(error).__name__,
             )
-            words = _(
+            words = self.env._(
                 "The file could not be sent under the name %(name)s (%(reason)s): rename "
                 "the document, or remove it, then use Send Documents.",
                 name=name,
@@ -330,7 +337,7 @@ class TilbagoCaseDocument(models.Model):
             }
         )
         self.case_id.message_post(
-            body=_(
+            body=self.env._(
                 "Document %(name)s sent to tilbago (attachment ID %(id)s).",
                 name=name,
                 id=attachment_id,
@@ -343,13 +350,13 @@ class TilbagoCaseDocument(models.Model):
         """Keep the reason on the document (state Error) and in the case's chatter."""
         self.sudo().write({"state": "error", "last_error": words})
         if not_sent:
-            body = _(
+            body = self.env._(
                 "The document %(name)s was not sent to tilbago: %(reason)s",
                 name=self.name,
                 reason=words,
             )
         else:
-            body = _(
+            body = self.env._(
                 "The document %(name)s could not be sent to tilbago: %(reason)s",
                 name=self.name,
                 reason=words,

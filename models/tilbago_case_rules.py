@@ -14,7 +14,7 @@ import logging
 
 from psycopg2.errors import SerializationFailure
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -74,7 +74,7 @@ class TilbagoCase(models.Model):
         """
         if not self._tilbago_may_confirm_id():
             raise UserError(
-                _(
+                self.env._(
                     "Only a debt collection manager can confirm the tilbago case ID, "
                     "and only of a case tilbago refused as already existing."
                 )
@@ -82,7 +82,7 @@ class TilbagoCase(models.Model):
         for case in self:
             if not case.tilbago_id:
                 raise UserError(
-                    _("Enter the tilbago case ID found in tilbago first (field "
+                    self.env._("Enter the tilbago case ID found in tilbago first (field "
                       "'tilbago Case ID').")
                 )
             case._tilbago_write(
@@ -97,7 +97,7 @@ class TilbagoCase(models.Model):
             )
             case._tilbago_link_invoices()
             case.message_post(
-                body=_(
+                body=self.env._(
                     "tilbago case ID %(id)s confirmed by hand by %(user)s (the case was "
                     "already in tilbago).",
                     id=case.tilbago_id,
@@ -110,11 +110,11 @@ class TilbagoCase(models.Model):
                     case._tilbago_refresh_one(client)
             except (tilbago_exceptions.TilbagoError, UserError, ValueError) as error:
                 if isinstance(error, tilbago_exceptions.TilbagoError):
-                    words = case._tilbago_error_text(error)[1]
+                    _kind, words = case._tilbago_error_text(error)
                 else:
                     words = error.args[0] if error.args else str(error)
                 case.message_post(
-                    body=_(
+                    body=self.env._(
                         "The status of the case could not be read yet: %(reason)s",
                         reason=words,
                     ),

@@ -43,13 +43,10 @@ class TilbagoCase(models.Model):
     def _compute_tilbago_sandbox_page(self):
         for case in self:
             company = case.company_id.sudo()
-            url = company._tilbago_url() if company else ""
-            if case.state == "review" and company.tilbago_environment == "sandbox" and (
-                url.rstrip("/").endswith("/v1")
-            ):
-                case.tilbago_sandbox_page = url.rstrip("/")[: -len("v1")] + "_sandbox/"
-            else:
-                case.tilbago_sandbox_page = False
+            page = None
+            if case.state == "review" and company.tilbago_environment == "sandbox":
+                page = tilbago_client.sandbox_url(company._tilbago_url())
+            case.tilbago_sandbox_page = page or False
 
     @api.depends("tilbago_status_code", "tilbago_status_description")
     @api.depends_context("lang")
@@ -71,12 +68,6 @@ class TilbagoCase(models.Model):
         if entry is None:
             return description or False
         return self.env._(entry.description_en)  # pylint: disable=translation-not-lazy
-
-    def _tilbago_note_status(self, code, description, eschkg):
-        """The chatter note of a new status (see :meth:`_tilbago_note_statuses`)."""
-        self.ensure_one()
-        status = tilbago_client.CaseStatus(code, description or "", eschkg or None)
-        self._tilbago_note_statuses({self: status})
 
     def _tilbago_note_statuses(self, statuses):
         """The chatter notes of new statuses ({case: CaseStatus}), each in its responsible

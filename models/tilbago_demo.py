@@ -17,11 +17,11 @@ from datetime import timedelta
 
 import requests
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..tilbago import exceptions as tilbago_exceptions
 from ..tilbago import status as tilbago_status
-from ..tilbago.client import CaseStatus
+from ..tilbago.client import CaseStatus, case_path, sandbox_url
 
 _logger = logging.getLogger(__name__)
 
@@ -66,7 +66,9 @@ class TilbagoCase(models.Model):
             }
         )
         case._tilbago_link_invoices()
-        case._tilbago_add_history(case.state, False, _("Request sent to tilbago"), False)
+        case._tilbago_add_history(
+            case.state, False, self.env._("Request sent to tilbago"), False
+        )
         for code in codes:
             entry = tilbago_status.CODES[code]
             case._tilbago_apply_status(
@@ -98,9 +100,11 @@ class TilbagoCase(models.Model):
                 with case._tilbago_client() as client:
                     tilbago_id = client.create_case(payload_case)
                 if code != payload_case.status and code in tilbago_status.CODES:
-                    root = case.company_id.sudo()._tilbago_url().rsplit("v1/", 1)[0]
                     response = requests.post(
-                        "%s_sandbox/case/%s/advance" % (root, tilbago_id),
+                        sandbox_url(
+                            case.company_id.sudo()._tilbago_url(),
+                            "%s/advance" % case_path(tilbago_id),
+                        ),
                         params={"to": code},
                         timeout=10,
                     )
@@ -111,17 +115,18 @@ class TilbagoCase(models.Model):
                 continue
             case._tilbago_write({"tilbago_id": tilbago_id})
             case.message_post(
-                body=_("Demo case opened in the tilbago sandbox (case ID %(id)s).",
-                       id=tilbago_id),
+                body=self.env._(
+                    "Demo case opened in the tilbago sandbox (case ID %(id)s).", id=tilbago_id
+                ),
                 subtype_xmlid="mail.mt_note",
             )
             sent = case.document_ids.filtered(lambda d: d.state == "sent")
             sent.sudo().write({"state": "to_send"})
             sent._tilbago_upload()
 
-    def _tilbago_refresh(self, raise_on_error=True):
+    def _tilbago_refresh(self):
         self._tilbago_demo_to_sandbox()
-        return super()._tilbago_refresh(raise_on_error=raise_on_error)
+        return super()._tilbago_refresh()
 
 
 class TilbagoCaseDocument(models.Model):

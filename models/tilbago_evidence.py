@@ -15,7 +15,7 @@ switch it on. The writes keep the user's id (``sudo()`` keeps ``uid``), so the c
 the tracking and ``write_uid`` still name the user who pressed the button.
 """
 
-from odoo import _, api, models
+from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
 
@@ -41,14 +41,14 @@ class TilbagoEvidenceMixin(models.AbstractModel):
     def _tilbago_refuse(self, fnames=None):
         model = self.env["ir.model"]._get(self._name).name
         if fnames:
-            message = _(
+            message = self.env._(
                 "%(fields)s of a %(model)s are written by the debt collection module "
                 "only: they record what was sent to tilbago and what tilbago answered.",
                 fields=self._tilbago_field_labels(fnames),
                 model=model,
             )
         else:
-            message = _(
+            message = self.env._(
                 "Records of %(model)s are created and changed by the debt collection "
                 "module only: they record what was sent to tilbago and what tilbago "
                 "answered.",
@@ -77,7 +77,7 @@ class TilbagoEvidenceMixin(models.AbstractModel):
             for record in self:
                 if field.convert_to_cache(record[fname], self) != new:
                     raise UserError(
-                        _(
+                        self.env._(
                             "The field %(field)s of %(record)s cannot be changed once "
                             "it is created.",
                             field=self._tilbago_field_labels([fname]),

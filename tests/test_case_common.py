@@ -18,6 +18,7 @@ from odoo.tests.common import BlockedRequest, _super_send
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from ..tilbago import examples
 from ..tilbago.sandbox import Sandbox
 
 API_KEY = "t5-sandbox-key"
@@ -75,28 +76,33 @@ class TilbagoCaseCommon(AccountTestInvoicingCommon):
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
-        cls.epsitec = cls.env["res.partner"].create(
-            {
-                "name": "Epsitec SA",
-                "is_company": True,
-                "street": "Chemin du Fontenay 6",
-                "zip": "1400",
-                "city": "Yverdon-les-Bains",
-                "country_id": cls.env.ref("base.ch").id,
-                "phone": "0848 27 37 87",
-                "email": "info@cresus.ch",
-                "tilbago_uid": "CHE-107.933.850",
-                "tilbago_is_registered": True,
-                "tilbago_language": "fr",
-                "tilbago_contact_person": "Pierre Arnaud",
-            }
-        )
+        cls.epsitec = cls.env["res.partner"].create(cls._epsitec_values())
 
     def setUp(self):
         super().setUp()
         self.sandbox.reset()
 
     # -- helpers ---------------------------------------------------------------------
+    @classmethod
+    def _epsitec_values(cls):
+        """The debtor of the Crésus manual's example (``tilbago.examples.EPSITEC``), as
+        a clerk enters it on the partner."""
+        e = examples.EPSITEC
+        return {
+            "name": e["company"],
+            "is_company": True,
+            "street": "%s %s" % (e["street"], e["streetnumber"]),
+            "zip": e["zip"],
+            "city": e["city"],
+            "country_id": cls.env["res.country"].search([("code", "=", e["country"])]).id,
+            "phone": e["phone"],
+            "email": e["email"],
+            "tilbago_uid": e["uid"],
+            "tilbago_is_registered": True,
+            "tilbago_language": e["language"],
+            "tilbago_contact_person": e["contact_person"],
+        }
+
     @classmethod
     def _invoice(cls, partner, amount, due, invoice_date=None, currency=None, name=None,
                  move_type="out_invoice", post=True):

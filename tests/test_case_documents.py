@@ -22,6 +22,9 @@ from .test_case_common import API_KEY, TilbagoCaseCommon
 
 KEY_B = "t6-second-company-key"
 
+#: where the case files problems are logged
+STORAGE_LOGGER = "odoo.addons.l10n_ch_tilbago.models.tilbago_case_storage"
+
 
 class _CaseMixin:
     def _sent_case(self, amount=1234.50, due=date(2024, 1, 31)):
@@ -367,13 +370,13 @@ class TestCaseStorage(_CaseMixin, TilbagoCaseCommon):
         shutil.rmtree(self.root, ignore_errors=True)
         with open(self.root, "wb"):
             pass  # a file where the folder should be: nothing can be written under it
-        with self.assertLogs("odoo.addons.l10n_ch_tilbago.models.tilbago_case", "WARNING"):
+        with self.assertLogs(STORAGE_LOGGER, "WARNING"):
             _invoice, case = self._sent_case()
         self.assertTrue(case.tilbago_id)
         self.assertEqual(case.state, "review")
         self.assertIn("could not be written to the folder %s" % self.root, case.storage_error)
         self.sandbox.advance(case.tilbago_id)
-        with self.assertLogs("odoo.addons.l10n_ch_tilbago.models.tilbago_case", "WARNING"):
+        with self.assertLogs(STORAGE_LOGGER, "WARNING"):
             case.action_refresh_status()
         self.assertEqual(case.state, "submitted")  # the sync went on
         self.assertTrue(case.storage_error)

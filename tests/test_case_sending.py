@@ -94,7 +94,7 @@ class TestCaseSending(TilbagoCaseCommon):
         wizard2 = self.env["tilbago.requisition.wizard"].browse(action["res_id"])
         self.assertEqual(wizard2.case_id, case)
         self.assertAlmostEqual(wizard2.amount, 1234.50)
-        self.assertEqual(wizard2.debtor_company, "Epsitec SA")
+        self.assertEqual(wizard2.debtor_company, self.epsitec.name)
         self.assertEqual(wizard2.debtor_zip, "1400")
         wizard2.action_next()
         wizard2.debtor_city = "Yverdon"
@@ -463,3 +463,14 @@ class TestCaseSending(TilbagoCaseCommon):
         self.assertNotIn("request_payload", views["views"]["form"]["arch"])
         manager_form = self.env["tilbago.case"].get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn("request_payload", manager_form)
+
+    def test_every_error_class_has_a_kind_of_the_case(self):
+        """The kind each error class of the plain layer gives is one the case shows."""
+        from ..tilbago import exceptions as tilbago_exceptions
+
+        kinds = dict(self.env["tilbago.case"]._fields["error_kind"].selection)
+        classes = [tilbago_exceptions.TilbagoError]
+        for cls in classes:
+            classes.extend(cls.__subclasses__())
+            self.assertIn(cls.error_kind, kinds, cls.__name__)
+        self.assertGreater(len(classes), 8)

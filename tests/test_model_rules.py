@@ -16,6 +16,7 @@ from odoo import Command, api, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
+from ..tilbago import examples
 from .test_case_common import TilbagoCaseCommon
 
 
@@ -291,7 +292,7 @@ class TestModelRulesRpc(_RpcMixin, TilbagoCaseCommon, HttpCase):
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(self.epsitec.tilbago_contact_person, "Daniel Roux")
         self.assertEqual(self.epsitec.email, "compta@epsitec.ch")
-        self.assertEqual(self.epsitec.name, "Epsitec SA")  # only the corrected fields
+        self.assertEqual(self.epsitec.name, examples.EPSITEC["company"])  # only those fields
 
 
 @tagged("post_install", "-at_install")
@@ -494,7 +495,7 @@ class TestCronSkipsLockedCases(TransactionCase):
         locked_id, free_id = self.ids
         seen = []
 
-        def fake_refresh(cases, raise_on_error=True):
+        def fake_refresh(cases):
             seen.extend(cases.ids)
             cases.sudo().write({"last_sync": fields.Datetime.now()})
             return cases, {}

@@ -66,10 +66,38 @@ PROBE_CASE_ID = "l10n-ch-tilbago-connection-check-00000000"
 __all__ = [
     "CaseStatus",
     "TilbagoClient",
+    "case_path",
     "content_disposition",
     "is_duplicate_reference",
+    "sandbox_url",
     "PRODUCTION_URL",
 ]
+
+
+# -- the URLs: every address of a case is built here ------------------------------------
+
+def case_path(case_id, action=None):
+    """The path of a case below the API's base URL: ``case/{id}`` or ``case/{id}/{action}``.
+
+    The id is one path segment, whatever it holds (``/``, ``?``, spaces are escaped).
+    """
+    value = str(case_id if case_id is not None else "").strip()
+    if not value:
+        raise ValueError("the tilbago case id is missing")
+    path = "case/%s" % quote(value, safe="")
+    return "%s/%s" % (path, action) if action else path
+
+
+def sandbox_url(base_url, path=""):
+    """The address of the local sandbox's own page ``path`` (``tilbago.sandbox``), for
+    the API it serves at ``base_url``; None when ``base_url`` does not end in ``/v1/``.
+
+    The sandbox serves its pages under ``/_sandbox/``, beside the API under ``/v1/``.
+    """
+    root = (base_url or "").strip().rstrip("/")
+    if not root.endswith("/v1"):
+        return None
+    return root[: -len("v1")] + "_sandbox/" + path
 
 
 @dataclass(frozen=True)
@@ -266,7 +294,7 @@ class TilbagoClient:
 
     def get_status(self, case_id):
         """Where case ``case_id`` stands (``GET case/{id}/status``) as a :class:`CaseStatus`."""
-        response = self._request("GET", "case/%s/status" % self._segment(case_id))
+        response = self._request("GET", case_path(case_id, "status"))
         payload = self._json(response)
         code = payload.get("statusCode")
         description = payload.get("description", "")
@@ -294,7 +322,7 @@ class TilbagoClient:
             raise TypeError("attachment content must be bytes")
         content = bytes(content)
         response = self._request(
-            "PUT", "case/%s/attachment" % self._segment(case_id), data=content,
+            "PUT", case_path(case_id, "attachment"), data=content,
             # None removes the header: requests never adds one for a bytes body
             headers={"Content-Disposition": content_disposition(filename),
                      "Content-Type": None},
@@ -312,7 +340,7 @@ class TilbagoClient:
         is not JSON raise as for any call.
         """
         try:
-            self._request("GET", "case/%s/status" % self._segment(PROBE_CASE_ID))
+            self._request("GET", case_path(PROBE_CASE_ID, "status"))
         except AuthenticationError:
             return False
         except (Rejected, InsufficientBalance):
@@ -320,13 +348,6 @@ class TilbagoClient:
         return True
 
     # -- plumbing -----------------------------------------------------------------
-
-    @staticmethod
-    def _segment(value):
-        value = str(value if value is not None else "").strip()
-        if not value:
-            raise ValueError("the tilbago case id is missing")
-        return quote(value, safe="")
 
     def _clean(self, text):
         """``text`` without the API key in it, in any letter case (a server might echo it)."""

@@ -228,3 +228,32 @@ def read_statuses(make_client, case_ids, connections=DEFAULT_CONNECTIONS, rate=N
         _logger.info("tilbago status sync: %d answer(s) 429/503, pool slowed down",
                      report.throttled)
     return report
+
+
+def worker_clients(client):
+    """A ``make_client`` for :func:`read_statuses`: ``client`` itself, then clones of it.
+
+    The clones are made in the worker threads without any database: ``client`` already
+    holds the URL and the key.
+    """
+    spare = [client]
+    lock = threading.Lock()
+
+    def make():
+        with lock:
+            if spare:
+                return spare.pop()
+        return client.clone()
+
+    return make
+
+
+def read_statuses_with(client, case_ids, connections=DEFAULT_CONNECTIONS, rate=None):
+    """:func:`read_statuses` with ``client`` and clones of it (:func:`worker_clients`).
+
+    A client that cannot be cloned (a test double) serves a single worker.
+    """
+    if not hasattr(client, "clone"):
+        connections = 1
+    return read_statuses(worker_clients(client), case_ids, connections=connections,
+                         rate=rate)

@@ -13,7 +13,7 @@ reason in words; *Send Documents* (or *Retry* on the document) sends it again.
 import base64
 import binascii
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tilbago import documents as tilbago_documents
@@ -92,12 +92,12 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
     def _compute_duplicate_warning(self):
         for wizard in self:
             duplicates = wizard._tilbago_duplicates() if wizard.case_id else []
-            wizard.duplicate_warning = _(
+            wizard.duplicate_warning = self.env._(
                 "The case already has this file: %(files)s.", files=", ".join(duplicates)
             ) if duplicates else False
 
     def _compute_size_limit(self):
-        text = _(
+        text = self.env._(
             "Files up to %(limit)s; empty files are refused.",
             limit=tilbago_documents.human_size(tilbago_documents.MAX_ATTACHMENT_BYTES),
         )
@@ -124,12 +124,12 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
         if not self.upload_file:
             if self.upload_filename:  # a file was chosen, but it has no content
                 return self.upload_filename.strip(), b""
-            raise UserError(_("Choose the file to upload (field 'File')."))
+            raise UserError(self.env._("Choose the file to upload (field 'File')."))
         try:
             content = base64.b64decode(self.upload_file, validate=True)
         except (binascii.Error, ValueError):
-            raise UserError(_("The file could not be read (field 'File').")) from None
-        return (self.upload_filename or "").strip() or _("Document"), content
+            raise UserError(self.env._("The file could not be read (field 'File').")) from None
+        return (self.upload_filename or "").strip() or self.env._("Document"), content
 
     def action_attach(self):
         self.ensure_one()
@@ -137,7 +137,7 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
         Document = self.env["tilbago.case.document"]
         if case.state == "closed":
             raise UserError(
-                _("The case %(case)s is closed: no document can be added.", case=case.name)
+                self.env._("The case %(case)s is closed: no document can be added.", case=case.name)
             )
         if self.source == "upload":
             name, content = self._tilbago_upload_content()
@@ -145,11 +145,11 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
             files = []
         else:
             if not self.attachment_ids:
-                raise UserError(_("Choose at least one file (field 'Files')."))
+                raise UserError(self.env._("Choose at least one file (field 'Files')."))
             foreign = self.attachment_ids - self.available_attachment_ids
             if foreign:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Only the files of the case and of its invoices can be picked "
                         "(field 'Files'): %(names)s.",
                         names=", ".join(foreign.mapped("name")),
@@ -193,7 +193,7 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
             documents._tilbago_upload()
         else:
             case.message_post(
-                body=_(
+                body=self.env._(
                     "Documents %(names)s attached; they are sent once the case is in tilbago.",
                     names=names,
                 ),
@@ -203,19 +203,19 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
         failed = documents.filtered(lambda d: d.state == "error")
         if failed:
             params = {
-                "title": _("Not sent to tilbago"),
+                "title": self.env._("Not sent to tilbago"),
                 "message": "\n".join(
                     "%s: %s" % (document.name, document.last_error) for document in failed
                 )
                 + "\n"
-                + _("The documents stay on the case: use Send Documents to try again."),
+                + self.env._("The documents stay on the case: use Send Documents to try again."),
                 "type": "danger",
                 "sticky": True,
             }
         elif case.tilbago_id:
             params = {
-                "title": _("Sent to tilbago"),
-                "message": _(
+                "title": self.env._("Sent to tilbago"),
+                "message": self.env._(
                     "%(names)s sent to tilbago (case %(case)s).", names=names, case=case.name
                 ),
                 "type": "success",
@@ -223,8 +223,8 @@ class TilbagoAttachDocumentWizard(models.TransientModel):
             }
         else:
             params = {
-                "title": _("Attached"),
-                "message": _(
+                "title": self.env._("Attached"),
+                "message": self.env._(
                     "%(names)s attached to %(case)s; sent once the case is in tilbago.",
                     names=names,
                     case=case.name,

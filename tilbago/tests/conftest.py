@@ -1,6 +1,6 @@
 """Shared fixtures of the plain-Python suite: valid cases built as the Odoo layer would.
 
-``epsitec_case`` is the seed's legal-person example (Crésus manual, seed 000);
+``epsitec_case`` is the legal-person example of the Crésus manual (``tilbago.examples``);
 ``natural_case`` a natural-person debtor. Each fixture returns a fresh object, already in
 normalised form, so ``Case.from_wire(case.to_wire()) == case``.
 """
@@ -8,12 +8,13 @@ normalised form, so ``Case.from_wire(case.to_wire()) == case``.
 import pytest
 
 from tilbago.examples import epsitec_case as make_epsitec_case
+from tilbago.examples import epsitec_wire as make_epsitec_wire
 from tilbago.examples import natural_case as make_natural_case
 
 
 @pytest.fixture
 def epsitec_case():
-    """The seed's Epsitec SA case: CHF 12'565.60 at 4 % from 2020-12-20, class 3."""
+    """Epsitec SA (``tilbago.examples.EPSITEC``): CHF 12'565.60 at 4 % from 2020-12-20."""
     return make_epsitec_case()
 
 
@@ -29,39 +30,6 @@ def natural_case():
 SANDBOX_API_KEY = "sbx-test-key-4f1c9e2a"
 
 
-def make_epsitec_wire():
-    """The seed's Epsitec SA case as a raw wire dict, written by hand (not by payload.py)."""
-    return {
-        "externalRef": "INV-2020-5875",
-        "certificateOfLoss": False,
-        "debtor": {
-            "externalRef": "EB35CF7A",
-            "company": "Epsitec SA",
-            "companyUid": "CHE-107.933.850",
-            "legalSeat": "Yverdon-les-Bains",
-            "contactPerson": "Pierre Arnaud",
-            "isRegistered": True,
-            "preferredLanguage": "fr",
-            "phone1": "+41 848 27 37 87",
-            "email": "info@cresus.ch",
-            "address": {
-                "street": "Chemin du Fontenay",
-                "streetnumber": "6",
-                "zip": "1400",
-                "city": "Yverdon-les-Bains",
-            },
-        },
-        "claim": {
-            "externalRef": "5875",
-            "amount": 1256560,
-            "reason": "Facture 5875",
-            "interestDateFrom": "2020-12-20",
-            "interestRate": "4.0",
-            "collocationClass": "3",
-        },
-    }
-
-
 @pytest.fixture
 def api_key():
     return SANDBOX_API_KEY
@@ -69,7 +37,7 @@ def api_key():
 
 @pytest.fixture
 def epsitec_wire():
-    """The seed's Epsitec SA case as a hand-written wire dict."""
+    """The Epsitec SA request as a hand-written wire dict (``tilbago.examples``)."""
     return make_epsitec_wire()
 
 

@@ -567,3 +567,24 @@ def _invalid_case():
     case = make_epsitec_case()
     case.claim.collocation_class = "4"
     return case
+
+
+# -- the URLs of a case ------------------------------------------------------------------
+
+def test_case_path_escapes_the_id_as_one_segment():
+    from tilbago.client import case_path
+
+    assert case_path("C-1") == "case/C-1"
+    assert case_path(" a/b c?d ", "status") == "case/a%2Fb%20c%3Fd/status"
+    with pytest.raises(ValueError):
+        case_path("  ", "status")
+
+
+def test_sandbox_url_beside_the_api(sandbox):
+    from tilbago.client import PRODUCTION_URL, sandbox_url
+
+    assert sandbox_url(sandbox.url) == sandbox.root_url + "_sandbox/"
+    assert sandbox_url("http://127.0.0.1:8765/v1", "cases/x/advance") == \
+        "http://127.0.0.1:8765/_sandbox/cases/x/advance"
+    assert sandbox_url(PRODUCTION_URL.replace("/v1/", "/v2/")) is None
+    assert sandbox_url("") is None

@@ -16,39 +16,12 @@ from tilbago.payload import (
     ResponsiblePerson,
     format_rate,
 )
+from tilbago.examples import epsitec_wire
 from tilbago.validation import validate_case
 
 D = datetime.date
 
-EPSITEC_WIRE = {
-    "externalRef": "INV-2020-5875",
-    "certificateOfLoss": False,
-    "debtor": {
-        "externalRef": "EB35CF7A",
-        "company": "Epsitec SA",
-        "companyUid": "CHE-107.933.850",
-        "legalSeat": "Yverdon-les-Bains",
-        "contactPerson": "Pierre Arnaud",
-        "isRegistered": True,
-        "preferredLanguage": "fr",
-        "phone1": "+41 848 273 787",
-        "email": "info@cresus.ch",
-        "address": {
-            "street": "Chemin du Fontenay",
-            "streetnumber": "6",
-            "zip": "1400",
-            "city": "Yverdon-les-Bains",
-        },
-    },
-    "claim": {
-        "externalRef": "5875",
-        "amount": 1256560,
-        "reason": "Facture 5875",
-        "interestDateFrom": "2020-12-20",
-        "interestRate": "4.0",
-        "collocationClass": "3",
-    },
-}
+EPSITEC_WIRE = epsitec_wire()
 
 NATURAL_WIRE = {
     "externalRef": "INV-2021-0042",

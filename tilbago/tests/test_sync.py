@@ -7,7 +7,7 @@ import pytest
 
 from tilbago.client import TilbagoClient
 from tilbago.exceptions import AuthenticationError, Rejected, ServerError
-from tilbago.sync import RateLimiter, is_throttle, read_statuses
+from tilbago.sync import RateLimiter, is_throttle, read_statuses, read_statuses_with
 
 
 
@@ -289,3 +289,37 @@ def test_is_throttle():
     assert is_throttle(ServerError(503, "x"))
     assert not is_throttle(ServerError(500, "x"))
     assert not is_throttle(ValueError("x"))
+
+
+# -- one configured client, cloned for the other workers ----------------------------------
+
+class CloneableClient(ScriptedClient):
+    """A scripted client that counts its clones, all answering from the same script."""
+
+    def __init__(self, script, log, clones):
+        super().__init__(script, log)
+        self.clones = clones
+
+    def clone(self):
+        twin = CloneableClient(self.script, self.log, self.clones)
+        self.clones.append(twin)
+        return twin
+
+
+def test_read_statuses_with_uses_the_client_then_its_clones():
+    script = {case_id: ["ok-%s" % case_id] for case_id in "abcdef"}
+    clones = []
+    first = CloneableClient(script, [], clones)
+    report = read_statuses_with(first, list(script), connections=3)
+    assert report.statuses == {case_id: "ok-%s" % case_id for case_id in "abcdef"}
+    assert len(clones) == 2  # the client itself serves the first worker
+    assert first.closed and all(twin.closed for twin in clones)
+
+
+def test_read_statuses_with_a_client_that_cannot_be_cloned_has_one_worker():
+    log = []
+    script = {case_id: ["ok"] for case_id in "abc"}
+    single = ScriptedClient(script, log)
+    report = read_statuses_with(single, list(script), connections=8)
+    assert set(report.statuses) == set("abc") and single.closed
+    assert [case_id for case_id, _when in log] == list("abc")  # one after another
