@@ -366,7 +366,7 @@ class TestModelRules(TilbagoCaseCommon):
         Wizard = type(self.env["tilbago.requisition.wizard"])
 
         def refused(wizard):
-            raise AccessError("no right on this partner")
+            raise AccessError(wizard.env._("no right on this partner"))
 
         with patch.object(Wizard, "_tilbago_write_back", refused):
             case, action = self._send(wizard)

@@ -33,7 +33,8 @@ class TestTour(TilbagoDemoCommon, HttpCase):
             return
         original = ChromeBrowser._handle_console
 
-        def handle_console(browser, type, args=None, stackTrace=None, **kw):  # noqa: A002
+        # Odoo passes the console event's fields by name, "type" among them
+        def handle_console(browser, type, args=None, stackTrace=None, **kw):  # noqa: A002 pylint: disable=redefined-builtin
             if args:
                 first = str(browser._from_remoteobject(args[0]))
                 if first.startswith(SCREEN_MARK):

@@ -23,6 +23,7 @@ something moved. This module raises :class:`OSError` for what the disk refuses; 
 layer logs it and shows it on the case without ever blocking a send or a sync.
 """
 
+import contextlib
 import csv
 import io
 import json
@@ -207,10 +208,9 @@ def write_atomic(folder, name, data, if_changed=True):
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)  # replaces a symlink itself, never what it points to
     except BaseException:
-        try:
+        # the half-written file goes; the original error is what the caller must see
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
     return True
 
