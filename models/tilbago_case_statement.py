@@ -22,7 +22,7 @@ from odoo.tools import SQL
 from ..tilbago import allocation
 from ..tilbago import money as tilbago_money
 
-#: figures of the statement: (field, part of the allocation, what)
+#: the computed figures of the statement (fields of tilbago.case)
 _STATEMENT_FIELDS = (
     "tilbago_principal", "tilbago_reminder_fees", "tilbago_costs_total",
     "tilbago_interest_accrued", "tilbago_amount_received", "tilbago_paid_costs",
@@ -38,6 +38,11 @@ PAYMENT_FIGURES = (
 )  # fmt: skip
 
 
+def _statement_amount(string, **kwargs):
+    """A figure of the statement: computed for every case read, never stored."""
+    return fields.Monetary(string=string, compute="_compute_tilbago_statement", **kwargs)
+
+
 def _float(value):
     return float(value) if value is not None else 0.0
 
@@ -51,58 +56,31 @@ class TilbagoCase(models.Model):
     tilbago_statement_date = fields.Date(
         string="Statement Date", compute="_compute_tilbago_statement"
     )
-    tilbago_principal = fields.Monetary(
-        string="Principal Claimed", compute="_compute_tilbago_statement"
-    )
-    tilbago_reminder_fees = fields.Monetary(
-        string="Reminder Fees Claimed", compute="_compute_tilbago_statement"
-    )
-    tilbago_costs_total = fields.Monetary(
-        string="Enforcement Costs Advanced", compute="_compute_tilbago_statement"
-    )
-    tilbago_interest_accrued = fields.Monetary(
-        string="Interest Accrued",
-        compute="_compute_tilbago_statement",
+    tilbago_principal = _statement_amount("Principal Claimed")
+    tilbago_reminder_fees = _statement_amount("Reminder Fees Claimed")
+    tilbago_costs_total = _statement_amount("Enforcement Costs Advanced")
+    tilbago_interest_accrued = _statement_amount(
+        "Interest Accrued",
         help="Default interest of the claims to the statement date, on the principal "
         "still open (30E/360, never on interest, OR 105 al. 3).",
     )
-    tilbago_amount_received = fields.Monetary(
-        string="Payments Received", compute="_compute_tilbago_statement"
-    )
-    tilbago_paid_costs = fields.Monetary(
-        string="Paid: Costs", compute="_compute_tilbago_statement"
-    )
-    tilbago_paid_fees = fields.Monetary(
-        string="Paid: Reminder Fees", compute="_compute_tilbago_statement"
-    )
-    tilbago_paid_interest = fields.Monetary(
-        string="Paid: Interest", compute="_compute_tilbago_statement"
-    )
-    tilbago_paid_principal = fields.Monetary(
-        string="Paid: Principal", compute="_compute_tilbago_statement"
-    )
-    tilbago_open_costs = fields.Monetary(
-        string="Open: Costs", compute="_compute_tilbago_statement"
-    )
-    tilbago_open_fees = fields.Monetary(
-        string="Open: Reminder Fees", compute="_compute_tilbago_statement"
-    )
-    tilbago_open_interest = fields.Monetary(
-        string="Open: Interest", compute="_compute_tilbago_statement"
-    )
-    tilbago_open_principal = fields.Monetary(
-        string="Open: Principal", compute="_compute_tilbago_statement"
-    )
-    tilbago_amount_remaining = fields.Monetary(
-        string="Remaining Due",
-        compute="_compute_tilbago_statement",
+    tilbago_amount_received = _statement_amount("Payments Received")
+    tilbago_paid_costs = _statement_amount("Paid: Costs")
+    tilbago_paid_fees = _statement_amount("Paid: Reminder Fees")
+    tilbago_paid_interest = _statement_amount("Paid: Interest")
+    tilbago_paid_principal = _statement_amount("Paid: Principal")
+    tilbago_open_costs = _statement_amount("Open: Costs")
+    tilbago_open_fees = _statement_amount("Open: Reminder Fees")
+    tilbago_open_interest = _statement_amount("Open: Interest")
+    tilbago_open_principal = _statement_amount("Open: Principal")
+    tilbago_amount_remaining = _statement_amount(
+        "Remaining Due",
         help="What the debtor still owes: costs, reminder fees, interest to the "
         "statement date and principal, after the payments allocated in the order of "
         "OR 85 (costs and interest before the principal).",
     )
-    tilbago_credit = fields.Monetary(
-        string="Paid in Excess",
-        compute="_compute_tilbago_statement",
+    tilbago_credit = _statement_amount(
+        "Paid in Excess",
         help="What the payments brought beyond everything the case claims.",
     )
     # stored for the analysis views (written by the addon, see PAYMENT_FIGURES)

@@ -42,6 +42,9 @@ class TestCaseDossier(TilbagoCaseCommon):
         cls.env["ir.module.module"]._load_module_terms(
             ["l10n_ch_tilbago"], ["fr_CH", "de_CH"]
         )
+        # wkhtmltopdf must not fetch the assets from this server: the request would wait
+        # for the test's transaction; a closed port makes it go on without them at once
+        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
 
     def _case(self, amount=1234.50):
         invoice = self._invoice(self.epsitec, amount, date(2024, 1, 31))
