@@ -32,6 +32,9 @@
         "views/tilbago_case_views.xml",
         "wizards/tilbago_requisition_wizard_views.xml",
         "wizards/tilbago_attach_document_views.xml",
+        "data/tilbago_case_payment_data.xml",
+        "report/tilbago_case_dossier.xml",
+        "views/tilbago_case_statement_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

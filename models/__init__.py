@@ -14,3 +14,9 @@ from . import tilbago_case_rules
 from . import tilbago_case_document
 from . import tilbago_case_status
 from . import tilbago_demo
+from . import tilbago_case_cost
+from . import tilbago_case_statement
+from . import tilbago_case_claim_payment
+from . import tilbago_case_payment
+from . import tilbago_case_archive
+from . import account_move_payment

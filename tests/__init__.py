@@ -11,3 +11,5 @@ from . import test_model_rules
 from . import test_input_model_rules
 from . import test_i18n
 from . import test_query_counts
+from . import test_case_payment
+from . import test_case_dossier
