@@ -32,6 +32,8 @@
         "views/tilbago_case_views.xml",
         "wizards/tilbago_requisition_wizard_views.xml",
         "wizards/tilbago_attach_document_views.xml",
+        "views/tilbago_case_accounting_views.xml",
+        "wizards/tilbago_case_write_off_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -11,3 +11,5 @@ from . import tilbago_case_rules
 from . import tilbago_case_document
 from . import tilbago_case_status
 from . import tilbago_demo
+from . import tilbago_case_accounting
+from . import account_move_tilbago_accounting
