@@ -7,13 +7,15 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_case_common import TilbagoCaseCommon
+from .test_model_rules import RpcError, _RpcMixin
 
 
-@tagged("post_install", "-at_install")
-class TestCaseAccounting(TilbagoCaseCommon):
+class CaseAccountingCommon(TilbagoCaseCommon):
+    """A company on the Swiss chart (l10n_ch), a collector and invoices with 8.1 % VAT."""
+
     chart_template = "ch"
     country_code = "CH"
 
@@ -88,6 +90,9 @@ class TestCaseAccounting(TilbagoCaseCommon):
         wizard.write(vals)
         return wizard
 
+
+@tagged("post_install", "-at_install")
+class TestCaseAccounting(CaseAccountingCommon):
     # -- settings ------------------------------------------------------------------------
     def test_swiss_chart_accounts_are_the_defaults(self):
         company = self.company
@@ -333,3 +338,26 @@ class TestCaseAccounting(TilbagoCaseCommon):
         case_a = self._case(self._vat_invoice(), state="seizure")
         with self.assertRaises(ValidationError):
             move.sudo().tilbago_accounting_case_id = case_a
+
+
+@tagged("post_install", "-at_install")
+class TestCaseAccountingRpc(_RpcMixin, CaseAccountingCommon, HttpCase):
+    """The same rules over JSON-RPC, as the web client or a script calls them."""
+
+    def test_rpc_only_accounting_users_book(self):
+        case = self._case(self._vat_invoice(), state="opposition")
+        self.authenticate("g_collector", "g_collector")
+        with self.assertRaises(RpcError) as caught:
+            self._rpc("tilbago.case", "action_tilbago_provision", [case.id])
+        self.assertEqual(caught.exception.args[0], "odoo.exceptions.AccessError")
+        self.assertFalse(case.sudo().tilbago_accounting_move_ids)
+
+        self.authenticate("t5_billing", "t5_billing")
+        action = self._rpc("tilbago.case", "action_tilbago_provision", [case.id])
+        move = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(move.state, "draft")
+        self.assertEqual(move.tilbago_accounting_case_id, case)
+        with self.assertRaises(RpcError) as caught:
+            self._rpc("account.move", "write", [move.id], {"tilbago_accounting_kind": "release"})
+        self.assertEqual(caught.exception.args[0], "odoo.exceptions.AccessError")
+        self.assertEqual(move.tilbago_accounting_kind, "provision")
