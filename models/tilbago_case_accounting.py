@@ -28,6 +28,17 @@ ACCOUNTING_GROUP = "account.group_account_invoice"
 _ACCOUNTING_FIELD_GROUPS = "account.group_account_invoice,account.group_account_readonly"
 
 
+def _statement_amount(string, help_text):
+    """An amount of the case's statement, in company currency, for accounting users."""
+    return fields.Monetary(
+        string=string,
+        currency_field="tilbago_company_currency_id",
+        compute="_compute_tilbago_statement",
+        groups=_ACCOUNTING_FIELD_GROUPS,
+        help=help_text,
+    )
+
+
 class TilbagoCaseAccounting(models.Model):
     _inherit = "tilbago.case"
 
@@ -56,47 +67,23 @@ class TilbagoCaseAccounting(models.Model):
     tilbago_accounting_move_count = fields.Integer(
         compute="_compute_tilbago_statement", groups=_ACCOUNTING_FIELD_GROUPS
     )
-    tilbago_open_principal = fields.Monetary(
-        string="Open Principal",
-        currency_field="tilbago_company_currency_id",
-        compute="_compute_tilbago_statement",
-        groups=_ACCOUNTING_FIELD_GROUPS,
-        help="What the claimed invoices still leave open, taxes included.",
+    tilbago_open_principal = _statement_amount(
+        "Open Principal", "What the claimed invoices still leave open, taxes included."
     )
-    tilbago_provision_target = fields.Monetary(
-        string="Provision Due",
-        currency_field="tilbago_company_currency_id",
-        compute="_compute_tilbago_statement",
-        groups=_ACCOUNTING_FIELD_GROUPS,
-        help="Loss percentage x open principal: what the del credere should hold.",
+    tilbago_provision_target = _statement_amount(
+        "Provision Due", "Loss percentage x open principal: what the del credere should hold."
     )
-    tilbago_provisioned = fields.Monetary(
-        string="Provisioned",
-        currency_field="tilbago_company_currency_id",
-        compute="_compute_tilbago_statement",
-        groups=_ACCOUNTING_FIELD_GROUPS,
-        help="Del credere of the case in the posted entries.",
+    tilbago_provisioned = _statement_amount(
+        "Provisioned", "Del credere of the case in the posted entries."
     )
-    tilbago_provision_draft = fields.Monetary(
-        string="Provision in Draft",
-        currency_field="tilbago_company_currency_id",
-        compute="_compute_tilbago_statement",
-        groups=_ACCOUNTING_FIELD_GROUPS,
-        help="Del credere of the case in entries still in draft.",
+    tilbago_provision_draft = _statement_amount(
+        "Provision in Draft", "Del credere of the case in entries still in draft."
     )
-    tilbago_written_off = fields.Monetary(
-        string="Written Off",
-        currency_field="tilbago_company_currency_id",
-        compute="_compute_tilbago_statement",
-        groups=_ACCOUNTING_FIELD_GROUPS,
-        help="Posted write-off credit notes, taxes included.",
+    tilbago_written_off = _statement_amount(
+        "Written Off", "Posted write-off credit notes, taxes included."
     )
-    tilbago_recovered = fields.Monetary(
-        string="Recovered",
-        currency_field="tilbago_company_currency_id",
-        compute="_compute_tilbago_statement",
-        groups=_ACCOUNTING_FIELD_GROUPS,
-        help="Posted recovery invoices, taxes included.",
+    tilbago_recovered = _statement_amount(
+        "Recovered", "Posted recovery invoices, taxes included."
     )
 
     @api.constrains("tilbago_loss_percent")
@@ -265,6 +252,11 @@ class TilbagoCaseAccounting(models.Model):
         self._tilbago_check_accounting_user()
         moves = self.env["account.move"]
         for case in self:
+            if case.state == "closed":
+                raise UserError(self.env._(
+                    "The case %(case)s is closed: its provision was released, there is "
+                    "nothing more to provision.", case=case.display_name,
+                ))
             currency = case.company_id.currency_id
             difference = currency.round(
                 case.tilbago_provision_target - case._tilbago_provision_booked()
@@ -362,6 +354,8 @@ class TilbagoCaseAccounting(models.Model):
             "company_id": invoice.company_id.id,
             "journal_id": invoice.journal_id.id,
             "currency_id": currency.id,
+            # the invoice's taxes as they are, not mapped again by a fiscal position
+            "fiscal_position_id": invoice.fiscal_position_id.id,
             "invoice_date": fields.Date.context_today(self),
             "ref": label,
             "invoice_origin": invoice.name,

@@ -176,6 +176,8 @@ class TestCaseAccounting(CaseAccountingCommon):
         self.assertEqual(self._lines(release), {"1109": (250.0, 0.0), "3805": (0.0, 250.0)})
         release.action_post()
         self.assertEqual(case.tilbago_provisioned, 0.0)
+        with self.assertRaises(UserError):  # closed: nothing more to provision
+            case.action_tilbago_provision()
         self.assertEqual(case.tilbago_accounting_move_count, 4)
         self.assertEqual(
             set(case.action_view_tilbago_accounting_moves()["domain"][0][2]),
@@ -280,6 +282,27 @@ class TestCaseAccounting(CaseAccountingCommon):
         wizard.line_ids.amount = 200.0
         with self.assertRaises(UserError):
             wizard.action_confirm()
+
+    def test_write_off_keeps_each_tax_rate_of_the_invoice(self):
+        vat26 = self.ChartTemplate.ref("vat_sale_26")
+        invoice = self._vat_invoice()  # 1,000.00 at 8.1 %
+        invoice.button_draft()
+        invoice.write({"invoice_line_ids": [Command.create({
+            "name": "Books", "quantity": 1, "price_unit": 500.0,
+            "account_id": self.acc_3400.id, "tax_ids": [Command.set(vat26.ids)],
+        })]})
+        invoice.action_post()
+        self.assertEqual(invoice.amount_total, 1594.0)  # 1,081.00 + 513.00
+        case = self._case(invoice, state="certificate_of_loss").with_user(self.billing_user)
+        wizard = self._wizard(case, "write_off", certificate_number="42",
+                              certificate_date=date(2025, 9, 1), post_now=True)
+        refund = self._moves_of(wizard.action_confirm())
+        by_tax = {line.tax_ids: line.price_subtotal for line in refund.invoice_line_ids}
+        self.assertEqual(by_tax, {self.vat81: 1000.0, vat26: 500.0})
+        self.assertEqual(refund.invoice_line_ids.account_id, self.acc_3805)
+        self.assertEqual(refund.amount_tax, 94.0)
+        self.assertEqual(invoice.amount_residual, 0.0)
+        self.assertEqual(invoice.payment_state, "reversed", "written off entirely")
 
     # -- rules ---------------------------------------------------------------------------
     def test_only_accounting_users_book_and_only_the_addon_links(self):
