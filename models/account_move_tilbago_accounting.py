@@ -121,35 +121,6 @@ class AccountMoveTilbagoAccounting(models.Model):
                     case_company=move.tilbago_accounting_case_id.company_id.name,
                 ))
 
-    # -- a write-off credit note settles its invoice when posted -------------------------
-    def _post(self, soft=True):
-        posted = super()._post(soft=soft)
-        posted.filtered(
-            lambda m: m.tilbago_accounting_kind == "write_off"
-            and m.move_type == "out_refund"
-        )._tilbago_reconcile_write_off()
-        return posted
-
-    def _tilbago_reconcile_write_off(self):
-        """Reconcile each posted write-off credit note with the invoice it writes off.
-
-        On the invoice's receivable account (the credit note was made with it), as the
-        invoice's "Add" of an outstanding credit does: whatever the credit note does not
-        cover stays open on the invoice, the claim stays alive.
-        """
-        for refund in self:
-            invoice = refund.tilbago_accounting_invoice_id
-            if invoice.state != "posted":
-                continue
-            receivable = invoice.line_ids.filtered(
-                lambda line: line.display_type == "payment_term"
-            ).account_id
-            lines = (invoice.line_ids | refund.line_ids).filtered(
-                lambda line: line.account_id in receivable and not line.reconciled
-            )
-            if len(lines.move_id) == 2:
-                lines.reconcile()
-
     def action_view_tilbago_bad_debt_moves(self):
         self.ensure_one()
         return self.tilbago_bad_debt_move_ids._tilbago_accounting_action()

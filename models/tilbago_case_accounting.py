@@ -359,6 +359,9 @@ class TilbagoCaseAccounting(models.Model):
             "invoice_date": fields.Date.context_today(self),
             "ref": label,
             "invoice_origin": invoice.name,
+            # a credit note reversing the invoice: Odoo itself reconciles the two when
+            # the credit note is posted (account.move._post, _reconcile_reversed_moves),
+            # from the wizard or later, on their common receivable account
             "reversed_entry_id": invoice.id if move_type == "out_refund" else False,
             "invoice_line_ids": [fields.Command.create(vals) for vals in lines],
         })

@@ -196,6 +196,15 @@ class TestCaseAccounting(CaseAccountingCommon):
         self.assertEqual(case.tilbago_provisioned, 300.0)
 
         case._tilbago_write({"state": "certificate_of_loss"})
+        # the customer's receivable account changed since the invoice: the credit note
+        # still credits the invoice's (1100), or the two would never reconcile
+        self.epsitec.with_company(self.company).property_account_receivable_id = (
+            self.env["account.account"].create({
+                "name": "Receivables from key accounts", "code": "1105",
+                "account_type": "asset_receivable", "reconcile": True,
+                "company_ids": [Command.set(self.company.ids)],
+            })
+        )
         wizard = self._wizard(case, "write_off", certificate_number="VS-2025-0815",
                               certificate_date=date(2025, 9, 1))
         self.assertEqual(wizard.line_ids.invoice_id, invoice)
@@ -308,6 +317,12 @@ class TestCaseAccounting(CaseAccountingCommon):
     def test_only_accounting_users_book_and_only_the_addon_links(self):
         invoice = self._vat_invoice()
         case = self._case(invoice, state="opposition")
+        # the collector's case form has neither the buttons nor the amounts
+        for user, shown in ((self.collector, False), (self.billing_user, True)):
+            arch = case.with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+            for name in ("action_tilbago_provision", "tilbago_provisioned"):
+                self.assertEqual(name in arch, shown, (user.login, name))
+            case.with_user(user).web_read({"name": {}, "tilbago_loss_percent": {}})
         with self.assertRaises(AccessError):
             case.with_user(self.collector).action_tilbago_provision()
         with self.assertRaises(AccessError):

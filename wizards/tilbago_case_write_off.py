@@ -157,7 +157,8 @@ class TilbagoCaseWriteOff(models.TransientModel):
 
     @staticmethod
     def _tilbago_same_receivable(refund, invoice):
-        """The credit note's receivable is the invoice's, so the two reconcile."""
+        """The credit note's receivable is the invoice's, so the two reconcile (Odoo
+        reconciles a reversal with its invoice per account, on posting)."""
         receivable = invoice.line_ids.filtered(
             lambda line: line.display_type == "payment_term"
         ).account_id[:1]
