@@ -35,6 +35,8 @@
         "data/tilbago_case_payment_data.xml",
         "report/tilbago_case_dossier.xml",
         "views/tilbago_case_statement_views.xml",
+        "views/tilbago_case_accounting_views.xml",
+        "wizards/tilbago_case_write_off_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

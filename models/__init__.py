@@ -20,3 +20,5 @@ from . import tilbago_case_claim_payment
 from . import tilbago_case_payment
 from . import tilbago_case_archive
 from . import account_move_payment
+from . import tilbago_case_accounting
+from . import account_move_tilbago_accounting

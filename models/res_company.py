@@ -308,3 +308,149 @@ class ResCompany(models.Model):
             ))
         kwargs = {"timeout": timeout} if timeout else {}
         return tilbago_client.TilbagoClient(self._tilbago_url(), api_key, **kwargs)
+
+
+# ======================================================================================
+# Bookkeeping of bad debts: accounts, journal and the loss percentage proposed per stage
+# ======================================================================================
+
+#: the accounts of the Swiss chart (l10n_ch) used when the settings leave one empty
+TILBAGO_DEFAULT_ACCOUNT_CODES = {
+    "tilbago_delcredere_account_id": "1109",  # Del credere (value adjustment)
+    "tilbago_bad_debt_account_id": "3805",  # Losses from bad debts
+    # a recovered written-off claim reduces the losses of the year on the same account,
+    # as the Swiss SME chart (KMU-Kontenrahmen) books it: the net loss shows in one place
+    "tilbago_recovery_account_id": "3805",
+}
+
+#: case stage -> company field holding the loss percentage it proposes
+TILBAGO_STAGE_LOSS_FIELDS = {
+    "payment_order": "tilbago_loss_payment_order",
+    "opposition": "tilbago_loss_opposition",
+    "continuation": "tilbago_loss_continuation",
+    "seizure": "tilbago_loss_seizure",
+    "certificate_of_loss": "tilbago_loss_certificate",
+}
+
+
+class ResCompanyTilbagoAccounting(models.Model):
+    _inherit = "res.company"
+
+    tilbago_delcredere_account_id = fields.Many2one(
+        "account.account",
+        string="Del Credere Account",
+        check_company=True,
+        help="Balance sheet account of the value adjustment on receivables, credited by "
+        "a provision. Empty: account 1109 of the Swiss chart.",
+    )
+    tilbago_bad_debt_account_id = fields.Many2one(
+        "account.account",
+        string="Bad Debt Losses Account",
+        check_company=True,
+        help="Account debited by a provision and by the write-off of a lost claim. "
+        "Empty: account 3805 of the Swiss chart.",
+    )
+    tilbago_recovery_account_id = fields.Many2one(
+        "account.account",
+        string="Recovered Bad Debts Account",
+        check_company=True,
+        help="Income account of a payment received on a claim already written off. "
+        "Empty: account 3805 of the Swiss chart (the recovery reduces the losses).",
+    )
+    tilbago_accounting_journal_id = fields.Many2one(
+        "account.journal",
+        string="Del Credere Journal",
+        check_company=True,
+        domain="[('type', '=', 'general')]",
+        help="Journal of the provision entries. Empty: the miscellaneous operations "
+        "journal.",
+    )
+    tilbago_loss_payment_order = fields.Float(
+        string="Loss % at Payment Order", digits=(5, 2), default=0.0
+    )
+    tilbago_loss_opposition = fields.Float(
+        string="Loss % at Objection", digits=(5, 2), default=25.0
+    )
+    tilbago_loss_continuation = fields.Float(
+        string="Loss % at Continuation", digits=(5, 2), default=25.0
+    )
+    tilbago_loss_seizure = fields.Float(
+        string="Loss % at Seizure / Bankruptcy", digits=(5, 2), default=50.0
+    )
+    tilbago_loss_certificate = fields.Float(
+        string="Loss % at Certificate of Loss", digits=(5, 2), default=100.0
+    )
+
+    @api.constrains(*TILBAGO_STAGE_LOSS_FIELDS.values())
+    def _check_tilbago_loss_percentages(self):
+        for company in self:
+            for fname in TILBAGO_STAGE_LOSS_FIELDS.values():
+                if not 0 <= company[fname] <= 100:
+                    raise ValidationError(self.env._(
+                        '%(label)s "%(value)s" must be a percentage from 0 to 100.',
+                        label=company._tilbago_label(fname), value=company[fname],
+                    ))
+
+    @api.constrains(*TILBAGO_DEFAULT_ACCOUNT_CODES, "tilbago_accounting_journal_id")
+    def _check_tilbago_accounting_company(self):
+        """A company books bad debts in its own chart and journal only."""
+        for company in self:
+            for fname in (*TILBAGO_DEFAULT_ACCOUNT_CODES, "tilbago_accounting_journal_id"):
+                record = company[fname]
+                if record and not record.filtered_domain(record._check_company_domain(company)):
+                    raise ValidationError(self.env._(
+                        "%(label)s: %(record)s belongs to another company than %(company)s.",
+                        label=company._tilbago_label(fname), record=record.display_name,
+                        company=company.name,
+                    ))
+
+    def _tilbago_stage_loss_percent(self, state):
+        """The loss percentage the company proposes for a case at ``state`` (0 if none)."""
+        self.ensure_one()
+        fname = TILBAGO_STAGE_LOSS_FIELDS.get(state)
+        return self[fname] if fname else 0.0
+
+    def _tilbago_accounting_account(self, fname):
+        """The account of setting ``fname``; when empty, the Swiss chart's by its code.
+
+        Searched in this company's chart only (``code`` is per company in Odoo 18: it is
+        read through the company's root, hence ``with_company``).
+        """
+        self.ensure_one()
+        account = self[fname]
+        if not account:
+            Account = self.env["account.account"].with_company(self)
+            account = Account.search(
+                [
+                    *Account._check_company_domain(self),
+                    ("code", "=", TILBAGO_DEFAULT_ACCOUNT_CODES[fname]),
+                    ("deprecated", "=", False),
+                ],
+                limit=1,
+            )
+        if not account:
+            raise UserError(self.env._(
+                "%(label)s of %(company)s is empty and the company's chart of accounts has "
+                "no account %(code)s: a manager chooses one in %(settings)s.",
+                label=self._tilbago_label(fname), company=self.name,
+                code=TILBAGO_DEFAULT_ACCOUNT_CODES[fname],
+                settings=self._tilbago_settings_path(),
+            ))
+        return account
+
+    def _tilbago_accounting_journal(self):
+        """The journal of the provision entries: the setting, else miscellaneous."""
+        self.ensure_one()
+        journal = self.tilbago_accounting_journal_id or self.env["account.journal"].search(
+            [*self.env["account.journal"]._check_company_domain(self),
+             ("type", "=", "general")],
+            limit=1,
+        )
+        if not journal:
+            raise UserError(self.env._(
+                "%(label)s of %(company)s is empty and the company has no miscellaneous "
+                "operations journal: a manager chooses one in %(settings)s.",
+                label=self._tilbago_label("tilbago_accounting_journal_id"),
+                company=self.name, settings=self._tilbago_settings_path(),
+            ))
+        return journal

@@ -208,3 +208,36 @@ class ResConfigSettings(models.TransientModel):
                 "sticky": False,
             },
         }
+
+
+# ======================================================================================
+# Bookkeeping of bad debts (accounts, journal, loss percentage per stage)
+# ======================================================================================
+class ResConfigSettingsTilbagoAccounting(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    tilbago_delcredere_account_id = fields.Many2one(
+        related="company_id.tilbago_delcredere_account_id", readonly=False
+    )
+    tilbago_bad_debt_account_id = fields.Many2one(
+        related="company_id.tilbago_bad_debt_account_id", readonly=False
+    )
+    tilbago_recovery_account_id = fields.Many2one(
+        related="company_id.tilbago_recovery_account_id", readonly=False
+    )
+    tilbago_accounting_journal_id = fields.Many2one(
+        related="company_id.tilbago_accounting_journal_id", readonly=False
+    )
+    tilbago_loss_payment_order = fields.Float(
+        related="company_id.tilbago_loss_payment_order", readonly=False
+    )
+    tilbago_loss_opposition = fields.Float(
+        related="company_id.tilbago_loss_opposition", readonly=False
+    )
+    tilbago_loss_continuation = fields.Float(
+        related="company_id.tilbago_loss_continuation", readonly=False
+    )
+    tilbago_loss_seizure = fields.Float(related="company_id.tilbago_loss_seizure", readonly=False)
+    tilbago_loss_certificate = fields.Float(
+        related="company_id.tilbago_loss_certificate", readonly=False
+    )

@@ -13,3 +13,4 @@ from . import test_i18n
 from . import test_query_counts
 from . import test_case_payment
 from . import test_case_dossier
+from . import test_case_accounting
