@@ -19,7 +19,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..tilbago import storage as tilbago_storage
-from .tilbago_case import FINISHED_STATES
+from ..tilbago.status import FINISHED_STAGES as FINISHED_STATES
 
 ACTIVITY_DELETE = "l10n_ch_tilbago.mail_activity_tilbago_delete_remote"
 DOSSIER_REPORT = "l10n_ch_tilbago.action_report_tilbago_case_dossier"

@@ -22,7 +22,7 @@ from odoo import fields, models
 
 from ..tilbago import money as tilbago_money
 from ..tilbago import swiss as tilbago_swiss
-from .tilbago_case import FINISHED_STATES
+from ..tilbago.status import FINISHED_STAGES as FINISHED_STATES
 
 ACTIVITY_WITHDRAW = "l10n_ch_tilbago.mail_activity_tilbago_withdraw"
 ACTIVITY_PARTIAL = "l10n_ch_tilbago.mail_activity_tilbago_partial_payment"
