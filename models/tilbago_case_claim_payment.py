@@ -11,7 +11,7 @@ class TilbagoCaseClaim(models.Model):
     _inherit = "tilbago.case.claim"
 
     interest_accrued = fields.Monetary(
-        string="Interest Accrued", compute="_compute_tilbago_paid"
+        compute="_compute_tilbago_paid"
     )
     amount_paid = fields.Monetary(
         string="Paid",

@@ -25,7 +25,6 @@ class TilbagoCaseCost(models.Model):
 
     case_id = fields.Many2one(
         "tilbago.case",
-        string="Case",
         required=True,
         ondelete="cascade",
         index=True,
@@ -35,7 +34,7 @@ class TilbagoCaseCost(models.Model):
     currency_id = fields.Many2one(related="case_id.currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today)
     description = fields.Char(required=True)
-    amount = fields.Monetary(string="Amount", required=True)
+    amount = fields.Monetary(required=True)
     kind = fields.Selection(COST_KINDS, required=True, default="other")
 
     @api.constrains("amount")

@@ -279,10 +279,10 @@ class TilbagoCase(models.Model):
         return statements
 
     def _tilbago_check_user_write(self, vals):
-        super()._tilbago_check_user_write(vals)
         if not self.env.su:
             protected = set(vals) & set(PAYMENT_FIGURES + ("tilbago_archived",
                                                            "tilbago_archive_date",
                                                            "tilbago_archive_folder"))
             if protected:
                 self._tilbago_refuse(protected)
+        return super()._tilbago_check_user_write(vals)

@@ -39,7 +39,6 @@ class TilbagoCaseWriteOff(models.TransientModel):
         string="Explanation", help="Why the loss is final, named in the credit note."
     )
     post_now = fields.Boolean(
-        string="Post Now",
         help="Post the documents at once (a write-off is then reconciled with its "
         "invoice). Unticked, they wait in draft for the accountant.",
     )
@@ -172,7 +171,7 @@ class TilbagoCaseWriteOffLine(models.TransientModel):
     _description = "Invoice of a Debt Enforcement Write-off or Recovery"
 
     wizard_id = fields.Many2one("tilbago.case.write.off", required=True, ondelete="cascade")
-    invoice_id = fields.Many2one("account.move", string="Invoice", required=True, readonly=True)
+    invoice_id = fields.Many2one("account.move", required=True, readonly=True)
     currency_id = fields.Many2one(related="invoice_id.currency_id")
     limit = fields.Monetary(
         string="At Most", readonly=True,
