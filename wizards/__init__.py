@@ -1,2 +1,5 @@
+from . import tilbago_requisition_wizard_claim
+from . import tilbago_requisition_wizard_debtor
+from . import tilbago_requisition_wizard_request
 from . import tilbago_requisition_wizard
 from . import tilbago_attach_document
