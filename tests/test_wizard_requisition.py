@@ -257,6 +257,22 @@ class TestRequisitionWizard(TilbagoCaseCommon):
         self.assertEqual(self.epsitec.email, "compta@epsitec.ch")
         self.assertEqual(self.epsitec.street, "Chemin du Fontenay 6")  # unchanged
 
+    def test_write_back_of_register_facts_reaches_the_contacts(self):
+        # the UID, legal seat and register entry are the company's (commercial fields)
+        accounting = self.env["res.partner"].create(
+            {"name": "Comptabilité", "parent_id": self.epsitec.id, "type": "invoice"}
+        )
+        self.assertEqual(accounting.tilbago_uid, "CHE-107.933.850")
+        invoice = self._invoice(self.epsitec, 1500.0, date(2024, 2, 29))
+        wizard = self._start(invoice)
+        self.assertEqual(wizard.partner_id, self.epsitec)
+        wizard.write({"debtor_legal_seat": "Lausanne", "write_back": True})
+        self._send(wizard)
+        self.assertEqual(self.epsitec.tilbago_legal_seat, "Lausanne")
+        self.assertEqual(accounting.tilbago_legal_seat, "Lausanne")
+        self.assertEqual(self.epsitec.city, "Yverdon-les-Bains")  # unchanged
+        self.assertEqual(self._bodies()[0]["debtor"]["legalSeat"], "Lausanne")
+
     def test_no_write_back_without_checkbox(self):
         invoice = self._invoice(self.epsitec, 1500.0, date(2024, 2, 29))
         wizard = self._start(invoice)
@@ -436,6 +452,20 @@ class TestRequisitionWizard(TilbagoCaseCommon):
             )
             field = self.env[model]._fields[fname]
             self.assertEqual(field._description_selection(self.env), expected, model)
+
+    def test_summary_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("fr_CH")
+        self.env["ir.module.module"]._load_module_terms(["l10n_ch_tilbago"], ["fr_CH"])
+        invoice = self._invoice(self.epsitec, 12565.60, date(2020, 12, 19))
+        wizard = self._go_confirm(self._start(invoice)).with_context(lang="fr_CH")
+        wizard.invalidate_recordset(["summary", "summary_html"])
+        lines = wizard.summary.splitlines()
+        # the plain layer's labels and words, through the addon's French translation
+        self.assertIn("Montant de la créance (CHF): CHF 12'565.60", lines)
+        self.assertIn("Raison sociale du débiteur: Epsitec SA", lines)
+        self.assertIn("Téléphone 1 du débiteur: +41 848 273 787", lines)
+        self.assertIn("Basé sur un acte de défaut de biens: non", lines)
+        self.assertIn('<h5 class="mt-3">Créance</h5>', str(wizard.summary_html))
 
     def test_agreed_rate_keeps_its_decimals(self):
         """Rates are shown trimmed (widget tilbago_rate) but stored with 5 decimals."""

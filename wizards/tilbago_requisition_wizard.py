@@ -312,7 +312,9 @@ class TilbagoRequisitionWizard(models.TransientModel):
         """The confirmation summary as the user reads it: a heading and a two-column
         table per part (the claim, the debtor, how to reach the debtor, the debtor's
         identification), every value escaped."""
-        row = Markup('<tr><th class="text-nowrap pe-3 fw-normal text-muted">%s</th><td>%s</td></tr>')
+        row = Markup(
+            '<tr><th class="text-nowrap pe-3 fw-normal text-muted">%s</th><td>%s</td></tr>'
+        )
         part = Markup(
             '<h5 class="mt-3">%s</h5><table class="table table-sm mb-2"><tbody>%s</tbody></table>'
         )
@@ -356,17 +358,18 @@ class TilbagoRequisitionWizard(models.TransientModel):
         lang = self._tilbago_language_of(partner)
         main = invoices[0]
         lines = [
-            {"kind": "invoice", "invoice_id": invoice.id, **self._tilbago_invoice_claim(invoice, lang)}
+            dict(self._tilbago_invoice_claim(invoice, lang), kind="invoice", invoice_id=invoice.id)
             for invoice in invoices[1:]
         ]
         cls = main.company_id.tilbago_collocation_class or "3"
+        fee_words = FEE_WORDS.get(lang, "Reminder fees invoice")
         for invoice in invoices.filtered(lambda inv: inv.tilbago_reminder_fee > 0):
             lines.append(
                 {
                     "kind": "fee",
                     "invoice_id": invoice.id,
                     "amount": invoice.tilbago_reminder_fee,
-                    "reason": "%s %s" % (FEE_WORDS.get(lang, "Reminder fees invoice"), invoice.name),
+                    "reason": "%s %s" % (fee_words, invoice.name),
                     "due_date": False,
                     "interest_rate": 0.0,
                     # fees are due from the last reminder, the one that charged them
