@@ -3,9 +3,12 @@
 """The requisition wizard: from overdue invoices to a debt collection request.
 
 Three steps, as in the Crésus ⇄ tilbago manual: the claim, the debtor, the
-confirmation. Nothing is sent before the last step. The payload is built by the plain
-layer (``tilbago.payload``) and checked by ``tilbago.validation``; every problem is listed
-at once on the confirmation step.
+confirmation. Nothing is sent before the last step. The debtor step is
+``tilbago.requisition.debtor`` (tilbago_requisition_wizard_debtor.py), the form as a
+request and the case it is saved as ``tilbago.requisition.request``
+(tilbago_requisition_wizard_request.py). The request is built by the plain layer
+(``tilbago.payload``), checked by ``tilbago.validation`` (every problem listed at once)
+and summed up, as it will be sent, by ``tilbago.summary``.
 """
 
 from markupsafe import Markup
