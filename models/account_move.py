@@ -9,9 +9,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_date, formatLang
 
+from ..tilbago import eligibility
 from ..tilbago import money as tilbago_money
 from ..tilbago import reminders
-from ..tilbago import swiss as tilbago_swiss
 from ..tilbago.status import FINISHED_STAGES as FINISHED_STATES
 from .res_company import MANAGER_GROUP
 
@@ -611,49 +611,30 @@ class AccountMove(models.Model):
             raise UserError(self.env._("Select at least one customer invoice."))
         today = fields.Date.context_today(self)
         errors, warnings = [], []
+
+        def words(reasons):
+            return [
+                reason.render(self.env._, lambda day: format_date(self.env, day))
+                for reason in reasons
+            ]
+
         for invoice in invoices:
             # a draft has no number yet ("/"): its display name says "Draft Invoice (* 12)"
             name = invoice.name if invoice.name not in (False, "/") else invoice.display_name
-            if invoice.move_type == "out_refund":
-                errors.append(
-                    self.env._(
-                        "Credit note %(invoice)s is money you owe the customer: a credit "
-                        "note cannot go to debt collection.",
-                        invoice=name,
-                    )
-                )
-                continue
-            if invoice.move_type != "out_invoice":
-                errors.append(
-                    self.env._("Entry %(invoice)s is not a customer invoice.", invoice=name)
-                )
-                continue
-            posted = invoice.state == "posted"
-            if not posted:
-                errors.append(self.env._("%(invoice)s is not posted.", invoice=name))
-            if invoice.currency_id.name != "CHF":
-                errors.append(
-                    self.env._(
-                        "Invoice %(invoice)s is in %(currency)s: a debt collection request is in "
-                        "Swiss francs (CHF) only. Convert the claim and start the request "
-                        "from a CHF invoice, or file it in tilbago directly.",
-                        invoice=name,
+            errors += words(
+                eligibility.invoice_reasons(
+                    eligibility.Invoice(
+                        name=name,
+                        move_type=invoice.move_type,
+                        posted=invoice.state == "posted",
                         currency=invoice.currency_id.name,
-                    )
+                        payment_state=invoice.payment_state,
+                        settled=invoice.currency_id.is_zero(invoice.amount_residual),
+                        due_date=invoice.invoice_date_due or None,
+                    ),
+                    today,
                 )
-            # a draft is neither paid nor due yet
-            if posted and (invoice.payment_state in ("paid", "in_payment", "reversed") or (
-                invoice.currency_id.is_zero(invoice.amount_residual)
-            )):
-                errors.append(self.env._("Invoice %(invoice)s is already paid.", invoice=name))
-            elif posted and (not invoice.invoice_date_due or invoice.invoice_date_due >= today):
-                errors.append(
-                    self.env._(
-                        "Invoice %(invoice)s is not overdue (due on %(date)s).",
-                        invoice=name,
-                        date=format_date(self.env, invoice.invoice_date_due) or "-",
-                    )
-                )
+            )
             if errors:
                 continue
             if "tilbago_reminder_level" in invoice._fields:
@@ -699,15 +680,7 @@ class AccountMove(models.Model):
             )
         if len(invoices.company_id) > 1:
             errors.append(self.env._("The selected invoices belong to several companies."))
-        if len(invoices) > tilbago_swiss.MAX_CLAIMS:
-            errors.append(
-                self.env._(
-                    "A debt collection request carries at most %(max)s claims; %(count)s "
-                    "invoices are selected.",
-                    max=tilbago_swiss.MAX_CLAIMS,
-                    count=len(invoices),
-                )
-            )
+        errors += words(eligibility.count_reasons(len(invoices)))
         open_cases = invoices._tilbago_open_cases(cases=cases)
         if open_cases:
             states = dict(

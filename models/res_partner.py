@@ -258,3 +258,15 @@ class ResPartner(models.Model):
                 tilbago_validation.check_nationality(partner.tilbago_nationality_id.code or "")
             except ValueError as exc:
                 raise partner._tilbago_field_error("tilbago_nationality_id", exc) from None
+
+    # -- commercial entity ------------------------------------------------------------
+
+    @api.model
+    def _commercial_fields(self):
+        """A company's entry in the register belongs to the company, as its VAT number
+        does: its contacts take the company's and follow it (Odoo's commercial fields)."""
+        return super()._commercial_fields() + [
+            "tilbago_uid",
+            "tilbago_legal_seat",
+            "tilbago_is_registered",
+        ]

@@ -11,7 +11,7 @@ from .test_case_common import TilbagoCaseCommon
 
 @tagged("post_install", "-at_install")
 class TestRequisitionWizard(TilbagoCaseCommon):
-    # -- seed 000: the Epsitec example, end to end ---------------------------------------
+    # -- the Epsitec example of the Crésus manual, end to end ---------------------------
     def test_epsitec_end_to_end_exact_json(self):
         invoice = self._invoice(
             self.epsitec, 12565.60, date(2020, 12, 19), invoice_date=date(2020, 11, 19),
@@ -50,29 +50,32 @@ class TestRequisitionWizard(TilbagoCaseCommon):
         debtor_ref = wizard.debtor_external_ref
         self.assertTrue(debtor_ref)
 
-        # step 3: confirmation, the summary of seed 000, dates in the user's format
+        # step 3: confirmation, the summary of the request as sent, dates in the user's format
         self.env.ref("base.lang_en").date_format = "%d.%m.%Y"
         wizard.action_next()
         self.assertEqual(wizard.step, "confirm")
         self.assertFalse(wizard.has_problems, wizard.problems)
         lines = wizard.summary.splitlines()
         for expected in (
-            "Claim amount: CHF 12'565.60",
+            "Claim amount (CHF): CHF 12'565.60",
             "Claim reason: Facture 5875",
             "Due date: 19.12.2020",
-            "Interest rate: 4%",
-            "Interest from: 20.12.2020",
-            "Collocation class: 3 - Every other claim",
+            "Claim interest rate: 4%",
+            "Claim interest from: 20.12.2020",
+            "Claim collocation class: 3 - Every other claim",
             "Based on a certificate of loss: no",
             "Debtor reference: %s" % debtor_ref,
-            "Company: Epsitec SA",
-            "Street and number: Chemin du Fontenay 6",
-            "Postcode, city: 1400 Yverdon-les-Bains",
+            "Debtor company name: Epsitec SA",
+            "Debtor street: Chemin du Fontenay",
+            "Debtor house number: 6",
+            "Debtor postcode (NPA): 1400",
+            "Debtor city: Yverdon-les-Bains",
             "Debtor language: French",
-            "Phone number 1: 0848 27 37 87",
-            "E-mail: info@cresus.ch",
-            "Business identification number (UID): CHE-107.933.850",
-            "Entered in the commercial register: yes",
+            # as it is sent, not as the partner writes it (0848 27 37 87)
+            "Debtor phone 1: +41 848 273 787",
+            "Debtor e-mail: info@cresus.ch",
+            "Debtor UID (IDE): CHE-107.933.850",
+            "Debtor entered in the commercial register: yes",
         ):
             self.assertIn(expected, lines)
         # shown as a readable summary: a heading and a table per part, the values
@@ -82,7 +85,7 @@ class TestRequisitionWizard(TilbagoCaseCommon):
         for heading in ("Claim", "Debtor", "Contact", "Identification"):
             self.assertIn('<h5 class="mt-3">%s</h5>' % heading, html)
         self.assertIn("<th", html)
-        self.assertIn("Claim amount</th><td>CHF 12&#39;565.60</td>", html)
+        self.assertIn("Claim amount (CHF)</th><td>CHF 12&#39;565.60</td>", html)
         self.assertIn("Due date</th><td>19.12.2020</td>", html)
         view = self.env.ref("l10n_ch_tilbago.tilbago_requisition_wizard_view_form").arch_db
         self.assertIn('name="summary_html"', view)
@@ -208,8 +211,11 @@ class TestRequisitionWizard(TilbagoCaseCommon):
         self.assertEqual(wizard.debtor_street_number, "12 bis")
         self.assertEqual(wizard.debtor_pob, "Case postale 45")
         wizard.action_next()
-        self.assertIn("Title, first and last name: Jean Dupont", wizard.summary.splitlines())
-        self.assertIn("PO box: Case postale 45", wizard.summary.splitlines())
+        lines = wizard.summary.splitlines()
+        self.assertIn("Debtor first name: Jean", lines)
+        self.assertIn("Debtor last name: Dupont", lines)
+        self.assertIn("Debtor post-office box: Case postale 45", lines)
+        self.assertIn("Debtor phone 2: +41 79 123 45 67", lines)
         self.assertEqual(wizard.fee_amount, 20.0)  # GebV art. 16: 100 < x <= 500
         case, _action = self._send(wizard)
         [body] = self._bodies()
@@ -250,6 +256,22 @@ class TestRequisitionWizard(TilbagoCaseCommon):
         self.assertEqual(self.epsitec.tilbago_contact_person, "Daniel Roux")
         self.assertEqual(self.epsitec.email, "compta@epsitec.ch")
         self.assertEqual(self.epsitec.street, "Chemin du Fontenay 6")  # unchanged
+
+    def test_write_back_of_register_facts_reaches_the_contacts(self):
+        # the UID, legal seat and register entry are the company's (commercial fields)
+        accounting = self.env["res.partner"].create(
+            {"name": "Comptabilité", "parent_id": self.epsitec.id, "type": "invoice"}
+        )
+        self.assertEqual(accounting.tilbago_uid, "CHE-107.933.850")
+        invoice = self._invoice(self.epsitec, 1500.0, date(2024, 2, 29))
+        wizard = self._start(invoice)
+        self.assertEqual(wizard.partner_id, self.epsitec)
+        wizard.write({"debtor_legal_seat": "Lausanne", "write_back": True})
+        self._send(wizard)
+        self.assertEqual(self.epsitec.tilbago_legal_seat, "Lausanne")
+        self.assertEqual(accounting.tilbago_legal_seat, "Lausanne")
+        self.assertEqual(self.epsitec.city, "Yverdon-les-Bains")  # unchanged
+        self.assertEqual(self._bodies()[0]["debtor"]["legalSeat"], "Lausanne")
 
     def test_no_write_back_without_checkbox(self):
         invoice = self._invoice(self.epsitec, 1500.0, date(2024, 2, 29))
@@ -431,6 +453,20 @@ class TestRequisitionWizard(TilbagoCaseCommon):
             field = self.env[model]._fields[fname]
             self.assertEqual(field._description_selection(self.env), expected, model)
 
+    def test_summary_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("fr_CH")
+        self.env["ir.module.module"]._load_module_terms(["l10n_ch_tilbago"], ["fr_CH"])
+        invoice = self._invoice(self.epsitec, 12565.60, date(2020, 12, 19))
+        wizard = self._go_confirm(self._start(invoice)).with_context(lang="fr_CH")
+        wizard.invalidate_recordset(["summary", "summary_html"])
+        lines = wizard.summary.splitlines()
+        # the plain layer's labels and words, through the addon's French translation
+        self.assertIn("Montant de la créance (CHF): CHF 12'565.60", lines)
+        self.assertIn("Raison sociale du débiteur: Epsitec SA", lines)
+        self.assertIn("Téléphone 1 du débiteur: +41 848 273 787", lines)
+        self.assertIn("Basé sur un acte de défaut de biens: non", lines)
+        self.assertIn('<h5 class="mt-3">Créance</h5>', str(wizard.summary_html))
+
     def test_agreed_rate_keeps_its_decimals(self):
         """Rates are shown trimmed (widget tilbago_rate) but stored with 5 decimals."""
         invoice = self._invoice(self.epsitec, 800.0, date(2024, 1, 31))
@@ -438,7 +474,7 @@ class TestRequisitionWizard(TilbagoCaseCommon):
         wizard.interest_rate = 4.125
         wizard.action_next()
         wizard.action_next()
-        self.assertIn("Interest rate: 4.125%", wizard.summary.splitlines())
+        self.assertIn("Claim interest rate: 4.125%", wizard.summary.splitlines())
         self.company.tilbago_interest_rate = 4.125
         self.assertEqual(self.company.tilbago_interest_rate, 4.125)
         for view in (
