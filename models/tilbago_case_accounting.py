@@ -33,7 +33,7 @@ def _statement_amount(string, help_text):
     return fields.Monetary(
         string=string,
         currency_field="tilbago_company_currency_id",
-        compute="_compute_tilbago_statement",
+        compute="_compute_tilbago_bookkeeping",
         groups=_ACCOUNTING_FIELD_GROUPS,
         help=help_text,
     )
@@ -65,7 +65,7 @@ class TilbagoCaseAccounting(models.Model):
         groups=_ACCOUNTING_FIELD_GROUPS,
     )
     tilbago_accounting_move_count = fields.Integer(
-        compute="_compute_tilbago_statement", groups=_ACCOUNTING_FIELD_GROUPS
+        compute="_compute_tilbago_bookkeeping", groups=_ACCOUNTING_FIELD_GROUPS
     )
     tilbago_open_principal = _statement_amount(
         "Open Principal", "What the claimed invoices still leave open, taxes included."
@@ -123,7 +123,7 @@ class TilbagoCaseAccounting(models.Model):
         "tilbago_accounting_move_ids.state",
         "tilbago_accounting_move_ids.line_ids.balance",
     )
-    def _compute_tilbago_statement(self):
+    def _compute_tilbago_bookkeeping(self):
         for case in self:
             currency = case.company_id.currency_id
             moves = case.sudo().tilbago_accounting_move_ids
