@@ -468,11 +468,11 @@ class AccountMove(models.Model):
         self.env["tilbago.reminder"].sudo().search(
             [("move_id", "in", moves.ids), ("state", "=", "to_print")]
         )._tilbago_write({"state": "printed", "date_printed": fields.Date.context_today(self)})
-        reports = moves.tilbago_reminder_level_id.letter_report_id
-        report = reports if len(reports) == 1 and all(
-            moves.tilbago_reminder_level_id.mapped("letter_report_id")
-        ) else self.env.ref("l10n_ch_tilbago.action_report_tilbago_reminder")
-        return report.report_action(moves, config=False)
+        levels = moves.tilbago_reminder_level_id
+        reports = levels.letter_report_id
+        if len(reports) != 1 or not all(level.letter_report_id for level in levels):
+            reports = self.env.ref("l10n_ch_tilbago.action_report_tilbago_reminder")
+        return reports.report_action(moves, config=False)
 
     def _tilbago_reminder_letter_body(self):
         """Body of the reminder letter: the level's mail template, in the debtor's

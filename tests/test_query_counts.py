@@ -75,9 +75,10 @@ class TestQueryCounts(TilbagoCaseCommon):
         company_levels = self.company.tilbago_reminder_level_ids
         for index, lvl in enumerate(levels):
             litigation = lvl == "litigation"
+            level = company_levels[-1 if litigation else int(lvl) - 1]
             moves[index :: len(levels)].with_context(tilbago_escalation=True).write(
                 {
-                    "tilbago_reminder_level_id": company_levels[-1 if litigation else int(lvl) - 1].id,
+                    "tilbago_reminder_level_id": level.id,
                     "tilbago_reminder_state": "litigation" if litigation else "reminder",
                     "tilbago_reminder_level_date": third,
                 }

@@ -93,6 +93,19 @@ class TestReminderLevels(ReminderCommon):
         self.assertIn("A friendly nudge about %s" % move.name,
                       str(move._tilbago_reminder_letter_body()))
 
+    def test_level_letter_report(self):
+        first = self._invoice(partner=self.debtor_print)
+        second = self._invoice(partner=self.debtor_print)
+        self._run(D(2026, 1, 11))
+        self._set_level(second, 2)
+        custom = self.env.ref("account.account_invoices")
+        self.levels[0].letter_report_id = custom
+        self.assertEqual(first.action_tilbago_print_reminders()["report_name"],
+                         custom.report_name, "the level's own letter")
+        # levels with different letters: the standard letter for all
+        self.assertEqual((first | second).action_tilbago_print_reminders()["report_name"],
+                         "l10n_ch_tilbago.report_tilbago_reminder")
+
     def test_level_rules(self):
         Level = self.env["tilbago.reminder.level"]
         for vals, words in (({"delay": -1}, r'Reminder 2 - After \(days\) "-1"'),
