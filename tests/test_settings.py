@@ -43,11 +43,11 @@ class TestTilbagoSettings(TransactionCase):
 
     def assertSettingRefused(self, vals, label):
         """Saving ``vals`` in the settings is refused naming ``label``; nothing is saved."""
-        fnames = [f for f in vals] + ["tilbago_interest_rate"]
+        fnames = [f for f in vals] + ["tilbago_attach_invoice"]
         before = self.company.read(fnames)[0]
         with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
             # a valid change travels with the wrong one: it must not be saved either
-            self.settings(tilbago_interest_rate=before["tilbago_interest_rate"] + 1,
+            self.settings(tilbago_attach_invoice=not before["tilbago_attach_invoice"],
                           **vals).execute()
             self.env.flush_all()
         self.assertIn(label, str(caught.exception))
