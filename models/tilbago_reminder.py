@@ -52,7 +52,6 @@ class TilbagoReminder(models.Model):
     )
     level_id = fields.Many2one(
         "tilbago.reminder.level",
-        string="Level",
         required=True,
         ondelete="restrict",
         check_company=True,
@@ -67,7 +66,6 @@ class TilbagoReminder(models.Model):
     )
     message_id = fields.Many2one(
         "mail.message",
-        string="Message",
         ondelete="set null",
         readonly=True,
         help="The e-mail as posted in the invoice's chatter, or the note that the "

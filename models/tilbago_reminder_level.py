@@ -32,7 +32,6 @@ class TilbagoReminderLevel(models.Model):
 
     company_id = fields.Many2one(
         "res.company",
-        string="Company",
         required=True,
         index=True,
         default=lambda self: self.env.company,
@@ -53,7 +52,6 @@ class TilbagoReminderLevel(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     fee = fields.Monetary(
-        string="Fee",
         currency_field="currency_id",
         help="Reminder fee recorded on the invoice when this reminder is sent (in the "
         "company's currency). It is not posted: it becomes a subsidiary claim of a "
@@ -183,6 +181,6 @@ class TilbagoReminderLevel(models.Model):
     @api.model
     def _tilbago_install_defaults(self):
         """At install: the default levels for every company already there."""
-        return self._tilbago_create_defaults(
-            self.env["res.company"].sudo().with_context(active_test=False).search([])
-        )
+        # every company, however many: each gets its three levels once
+        companies = self.env["res.company"].sudo().with_context(active_test=False)
+        return self._tilbago_create_defaults(companies.search([]))  # pylint: disable=no-search-all

@@ -93,6 +93,17 @@ class TestReminderLevels(ReminderCommon):
         self.assertIn("A friendly nudge about %s" % move.name,
                       str(move._tilbago_reminder_letter_body()))
 
+    def test_partner_summary_adds_up_levels_of_two_companies(self):
+        company2 = self.setup_other_company(name="Summary Two")["company"]
+        company2.tilbago_reminder_level_ids[0].name = "Erste Mahnung"
+        self._invoice()
+        self._invoice(company=company2)
+        self._run(D(2026, 1, 16))  # reminder 1 in both companies
+        debtor = self.debtor.sudo()
+        self.assertEqual(debtor.tilbago_reminder_text, "2 in reminder 1")
+        self.assertEqual(debtor.tilbago_reminder_count, 2)
+        self.assertIn(debtor.tilbago_worst_reminder_level, ("Reminder 1", "Erste Mahnung"))
+
     def test_level_letter_report(self):
         first = self._invoice(partner=self.debtor_print)
         second = self._invoice(partner=self.debtor_print)

@@ -18,6 +18,7 @@ The columns are read by SQL: the fields are gone from the code when this runs.
 import logging
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools import SQL
 
 from odoo.addons.l10n_ch_tilbago.models.tilbago_reminder_level import DEFAULT_DELAY
 from odoo.addons.l10n_ch_tilbago.tilbago import reminders
@@ -48,8 +49,10 @@ def _migrate_levels(env):
     """Three levels per company, with the delays and fees of 18.0.1."""
     cr = env.cr
     present = _columns(cr, "res_company", COMPANY_COLUMNS)
-    select = ", ".join(col if col in present else "NULL" for col in COMPANY_COLUMNS)
-    cr.execute(f"SELECT id, {select} FROM res_company ORDER BY id")
+    select = SQL(", ").join(
+        SQL.identifier(col) if col in present else SQL("NULL") for col in COMPANY_COLUMNS
+    )
+    cr.execute(SQL("SELECT id, %s FROM res_company ORDER BY id", select))
     Level = env["tilbago.reminder.level"]
     levels = Level.browse()
     for company_id, *values in cr.fetchall():
@@ -101,10 +104,12 @@ def _migrate_invoices(env):
 
 
 def _drop_columns(cr):
-    for column in COMPANY_COLUMNS:
-        cr.execute(f"ALTER TABLE res_company DROP COLUMN IF EXISTS {column}")
-    for column in MOVE_COLUMNS:
-        cr.execute(f"ALTER TABLE account_move DROP COLUMN IF EXISTS {column}")
+    for table, columns in (("res_company", COMPANY_COLUMNS), ("account_move", MOVE_COLUMNS)):
+        for column in columns:
+            cr.execute(SQL(
+                "ALTER TABLE %s DROP COLUMN IF EXISTS %s",
+                SQL.identifier(table), SQL.identifier(column),
+            ))
 
 
 def migrate(cr, version):

@@ -10,6 +10,8 @@ by the method that reads the date from the reminder records. The words stay.
 
 import logging
 
+from odoo.tools import SQL
+
 _logger = logging.getLogger(__name__)
 
 #: removed field -> what the templates call instead
@@ -37,12 +39,13 @@ def migrate(cr, version):
     # JSON object of translations: the replacement runs on its text
     for column in ("body_html", "subject"):
         for old, new in EXPRESSIONS.items():
-            cr.execute(
-                f"""UPDATE mail_template t SET {column} = replace({column}::text, %s, %s)::jsonb
-                      FROM ir_model m
+            cr.execute(SQL(
+                """UPDATE mail_template t
+                      SET %(col)s = replace(%(col)s::text, %(old)s, %(new)s)::jsonb
+                     FROM ir_model m
                      WHERE m.id = t.model_id AND m.model = 'account.move'
-                       AND {column}::text LIKE %s""",
-                [old, new, "%" + old + "%"],
-            )
+                       AND %(col)s::text LIKE %(like)s""",
+                col=SQL.identifier(column), old=old, new=new, like="%" + old + "%",
+            ))
             if cr.rowcount:
                 _logger.info("%s reminder templates: %s now reads %s", cr.rowcount, old, new)
