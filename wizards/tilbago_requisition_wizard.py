@@ -730,7 +730,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
                         "due_date": False,
                         "interest_rate": 0.0,
                         "interest_from": (
-                            getattr(invoice, "tilbago_reminder3_date", False)
+                            invoice._tilbago_final_reminder_date()
                             or fields.Date.context_today(self)
                         ),
                         "collocation_class": cls,
