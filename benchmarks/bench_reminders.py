@@ -10,8 +10,9 @@ cron runner commits after every call). It prints invoices per second and SQL que
 invoice:
 
 - run 1: every invoice reaches reminder 1 (e-mail queued with the invoice PDF, or the
-  "to print" list for debtors without e-mail; chatter message);
-- run 2: invoices at reminder 3 whose delay has passed go to litigation (no e-mail).
+  "to print" list for debtors without e-mail; chatter message; one tilbago.reminder
+  record per invoice);
+- run 2: invoices at the last level whose delay has passed go to litigation (no e-mail).
 
 The scratch copy (``<DB>_bench_<pid>``, with its filestore) is dropped at the end: the
 database given is left as it was.
@@ -123,15 +124,19 @@ def bench(env, count, with_email_ratio, batch_size):
     today = datetime.date.today()
     n1, s1, q1 = timed_run(env, batch_size)
     assert n1 == count, (n1, count)
-    # put them at reminder 3, long ago: the next run moves them to litigation
-    moves.with_context(tilbago_escalation=True).write(
-        {"tilbago_reminder_level": "3", "tilbago_reminder3_date": today - datetime.timedelta(days=100)}
-    )
+    # put them at the last reminder level, long ago: the next run moves them to litigation
+    last_level = moves.company_id.tilbago_reminder_level_ids[-1]
+    moves.with_context(tilbago_escalation=True).write({
+        "tilbago_reminder_level_id": last_level.id,
+        "tilbago_reminder_state": "reminder",
+        "tilbago_reminder_level_date": today - datetime.timedelta(days=100),
+    })
     env.cr.commit()
     env.invalidate_all()
     n2, s2, q2 = timed_run(env, batch_size)
     assert n2 == count, (n2, count)
-    return [("reminder 1 (e-mail/print, chatter)", n1, s1, q1), ("reminder 3 -> litigation", n2, s2, q2)]
+    return [("reminder 1 (e-mail/print, chatter)", n1, s1, q1),
+            ("last reminder -> litigation", n2, s2, q2)]
 
 
 def main():
@@ -155,7 +160,7 @@ def main():
         options.append(f"--db_host={args.db_host}")
     config.parse_config(options)
     odoo.tools.config["log_level"] = "warn"
-    from odoo.addons.l10n_ch_tilbago.models.account_move import CRON_BATCH_SIZE
+    from odoo.addons.l10n_ch_tilbago.models.account_move_reminder import CRON_BATCH_SIZE
 
     from odoo.service import db as db_service
 

@@ -2,8 +2,10 @@ from . import res_company
 from . import res_partner
 from . import res_config_settings
 from . import account_move
-from . import res_partner_reminder
+from . import account_move_reminder
 from . import tilbago_evidence
+from . import tilbago_reminder_level
+from . import tilbago_reminder
 from . import tilbago_case
 from . import tilbago_case_sending
 from . import tilbago_case_sync

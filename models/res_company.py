@@ -89,30 +89,18 @@ class ResCompany(models.Model):
     )
 
     # -- reminders -------------------------------------------------------------------
-    tilbago_reminder1_delay = fields.Integer(
-        string="Reminder 1 After (days)",
-        default=15,
-        help="Days after the invoice due date before the first reminder is sent.",
-    )
-    tilbago_reminder2_delay = fields.Integer(
-        string="Reminder 2 After (days)",
-        default=15,
-        help="Days after the first reminder before the second one is sent.",
-    )
-    tilbago_reminder3_delay = fields.Integer(
-        string="Reminder 3 After (days)",
-        default=15,
-        help="Days after the second reminder before the third and last one is sent.",
+    tilbago_reminder_level_ids = fields.One2many(
+        "tilbago.reminder.level",
+        "company_id",
+        string="Reminder Levels",
+        help="The reminders an unpaid invoice goes through, in order, before litigation.",
     )
     tilbago_litigation_delay = fields.Integer(
         string="Litigation After (days)",
         default=15,
-        help="Days after the third reminder before the invoice is listed in litigation "
+        help="Days after the last reminder before the invoice is listed in litigation "
         "(Crésus: days allowed after the third reminder to extract the litigation).",
     )
-    tilbago_reminder1_fee = fields.Monetary(string="Reminder 1 Fee")
-    tilbago_reminder2_fee = fields.Monetary(string="Reminder 2 Fee")
-    tilbago_reminder3_fee = fields.Monetary(string="Reminder 3 Fee")
 
     # -- requisition defaults --------------------------------------------------------
     tilbago_interest_rate = fields.Float(
@@ -139,6 +127,13 @@ class ResCompany(models.Model):
         default=True,
         help="Send the invoice PDF to tilbago with each new case.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        # a new company reminds as Crésus does until its levels are changed
+        self.env["tilbago.reminder.level"]._tilbago_create_defaults(companies)
+        return companies
 
     def _tilbago_url(self):
         """Base URL of tilbago for this company (override, else by environment)."""
@@ -213,21 +208,16 @@ class ResCompany(models.Model):
                     self.env, exc, company._tilbago_label("tilbago_base_url")
                 )) from None
 
-    @api.constrains(
-        "tilbago_reminder1_delay", "tilbago_reminder2_delay", "tilbago_reminder3_delay",
-        "tilbago_litigation_delay",
-    )
-    def _check_tilbago_delays(self):
+    @api.constrains("tilbago_litigation_delay")
+    def _check_tilbago_litigation_delay(self):
         for company in self:
-            for fname in ("tilbago_reminder1_delay", "tilbago_reminder2_delay",
-                          "tilbago_reminder3_delay", "tilbago_litigation_delay"):
-                days = company[fname]
-                minimum = 0 if fname == "tilbago_reminder1_delay" else 1
-                if not minimum <= days <= 365:
-                    raise ValidationError(self.env._(
-                        '%(label)s "%(value)s" must be a number of days from %(min)s to 365.',
-                        label=company._tilbago_label(fname), value=days, min=minimum,
-                    ))
+            days = company.tilbago_litigation_delay
+            if not 1 <= days <= 365:
+                raise ValidationError(self.env._(
+                    '%(label)s "%(value)s" must be a number of days from %(min)s to 365.',
+                    label=company._tilbago_label("tilbago_litigation_delay"), value=days,
+                    min=1,
+                ))
 
     @api.constrains("tilbago_sync_connections", "tilbago_sync_rate")
     def _check_tilbago_sync(self):
@@ -244,17 +234,6 @@ class ResCompany(models.Model):
                     label=company._tilbago_label("tilbago_sync_rate"),
                     value=company.tilbago_sync_rate,
                 ))
-
-    @api.constrains("tilbago_reminder1_fee", "tilbago_reminder2_fee", "tilbago_reminder3_fee")
-    def _check_tilbago_fees(self):
-        for company in self:
-            for fname in ("tilbago_reminder1_fee", "tilbago_reminder2_fee",
-                          "tilbago_reminder3_fee"):
-                if company[fname] < 0:
-                    raise ValidationError(self.env._(
-                        '%(label)s "%(value)s" cannot be negative: enter 0 for no fee.',
-                        label=company._tilbago_label(fname), value=company[fname],
-                    ))
 
     @api.constrains("tilbago_interest_rate")
     def _check_tilbago_interest_rate(self):

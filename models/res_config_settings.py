@@ -50,29 +50,9 @@ class ResConfigSettings(models.TransientModel):
     tilbago_storage_path = fields.Char(
         related="company_id.tilbago_storage_path", readonly=False
     )
-    tilbago_reminder1_delay = fields.Integer(
-        related="company_id.tilbago_reminder1_delay", readonly=False
-    )
-    tilbago_reminder2_delay = fields.Integer(
-        related="company_id.tilbago_reminder2_delay", readonly=False
-    )
-    tilbago_reminder3_delay = fields.Integer(
-        related="company_id.tilbago_reminder3_delay", readonly=False
-    )
+    # -- reminders: the levels are records of their own, opened from here
     tilbago_litigation_delay = fields.Integer(
         related="company_id.tilbago_litigation_delay", readonly=False
-    )
-    tilbago_reminder1_fee = fields.Monetary(
-        related="company_id.tilbago_reminder1_fee", readonly=False,
-        currency_field="currency_id",
-    )
-    tilbago_reminder2_fee = fields.Monetary(
-        related="company_id.tilbago_reminder2_fee", readonly=False,
-        currency_field="currency_id",
-    )
-    tilbago_reminder3_fee = fields.Monetary(
-        related="company_id.tilbago_reminder3_fee", readonly=False,
-        currency_field="currency_id",
     )
     tilbago_interest_rate = fields.Float(
         related="company_id.tilbago_interest_rate", readonly=False
@@ -94,6 +74,16 @@ class ResConfigSettings(models.TransientModel):
         # nobody exports the key, not even a manager: as on the company
         tilbago_refuse_key_export(self.env, fields)
         return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+
+    def action_tilbago_reminder_levels(self):
+        """Open the reminder levels of the settings' company (editable list)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_ch_tilbago.action_tilbago_reminder_level"
+        )
+        action["domain"] = [("company_id", "=", self.company_id.id)]
+        action["context"] = {"default_company_id": self.company_id.id}
+        return action
 
     @api.depends("tilbago_environment", "tilbago_base_url")
     def _compute_tilbago_effective_url(self):

@@ -7,6 +7,8 @@ field in the message and translates it. The debtor of an invoice is the partner'
 commercial entity (``commercial_partner_id``): that is where these fields are read.
 """
 
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -111,6 +113,29 @@ class ResPartner(models.Model):
     )
     tilbago_zip = fields.Char(
         string="Postcode (NPA)", compute="_compute_tilbago_address_parts"
+    )
+
+    # -- reminders: the debtor's block and the summary of its open invoices -------------
+    tilbago_no_reminder = fields.Boolean(
+        string="No Reminders",
+        tracking=True,
+        help="Block: none of this debtor's invoices climbs reminder levels while ticked.",
+    )
+    tilbago_worst_reminder_level = fields.Char(
+        string="Worst Reminder Level",
+        compute="_compute_tilbago_reminder_summary",
+        help="Highest reminder level among the debtor's open invoices, or litigation.",
+    )
+    tilbago_reminder_count = fields.Integer(
+        string="Invoices at a Reminder Level", compute="_compute_tilbago_reminder_summary"
+    )
+    tilbago_litigation_count = fields.Integer(
+        string="Invoices in Litigation", compute="_compute_tilbago_reminder_summary"
+    )
+    tilbago_reminder_text = fields.Char(
+        string="Invoices in Reminder",
+        compute="_compute_tilbago_reminder_summary",
+        help="How many open invoices of the debtor are at each level, in words.",
     )
 
     # -- offered values ---------------------------------------------------------------
@@ -270,3 +295,80 @@ class ResPartner(models.Model):
             "tilbago_legal_seat",
             "tilbago_is_registered",
         ]
+
+    # -- reminder summary ---------------------------------------------------------------
+
+    def _compute_tilbago_reminder_summary(self):
+        """One grouped read for all partners: count of open invoices per level.
+
+        Levels are counted by rank (1 = a company's first level), so the invoices of a
+        debtor in two companies add up level by level.
+        """
+        counts = defaultdict(lambda: defaultdict(int))  # partner id -> rank -> count
+        worst = {}  # partner id -> (rank, level)
+        commercial = self.commercial_partner_id
+        if commercial.ids:
+            groups = self.env["account.move"]._read_group(
+                [
+                    ("commercial_partner_id", "in", commercial.ids),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("tilbago_reminder_state", "!=", "none"),
+                ],
+                ["commercial_partner_id", "tilbago_reminder_state", "tilbago_reminder_level_id"],
+                ["__count"],
+            )
+            for partner, state, level, count in groups:
+                if state == "litigation":
+                    counts[partner.id]["litigation"] += count
+                    continue
+                rank = level.sudo()._tilbago_rank() if level else 0
+                counts[partner.id][rank] += count
+                if rank >= worst.get(partner.id, (0, None))[0]:
+                    worst[partner.id] = (rank, level)
+        litigation = dict(
+            self.env["account.move"]._fields["tilbago_reminder_state"]._description_selection(
+                self.env
+            )
+        )["litigation"]
+        for partner in self:
+            key = partner.commercial_partner_id.id
+            per_rank = counts.get(key, {})
+            partner.tilbago_litigation_count = per_rank.get("litigation", 0)
+            partner.tilbago_reminder_count = (
+                sum(per_rank.values()) - partner.tilbago_litigation_count
+            )
+            partner.tilbago_reminder_text = partner._tilbago_reminder_words(per_rank)
+            if partner.tilbago_litigation_count:
+                partner.tilbago_worst_reminder_level = litigation
+            elif key in worst:
+                partner.tilbago_worst_reminder_level = worst[key][1].sudo().name
+            else:
+                partner.tilbago_worst_reminder_level = False
+
+    def _tilbago_reminder_words(self, per_rank):
+        """'1 in reminder 3, 1 in litigation': the levels that hold invoices, in words."""
+        ranks = sorted(rank for rank in per_rank if rank != "litigation" and per_rank[rank])
+        words = [
+            self.env._("%(count)s in reminder %(level)s", count=per_rank[rank], level=rank)
+            for rank in ranks
+        ]
+        if per_rank.get("litigation"):
+            words.append(self.env._(
+                "%(count)s in litigation", count=per_rank["litigation"]
+            ))
+        return ", ".join(words) or False
+
+    def action_tilbago_open_reminder_invoices(self):
+        """Open the debtor's invoices that have reached a reminder level."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_ch_tilbago.action_tilbago_reminder_all"
+        )
+        action["domain"] = [
+            ("commercial_partner_id", "=", self.commercial_partner_id.id),
+            ("tilbago_reminder_state", "!=", "none"),
+        ]
+        action["context"] = {}
+        return action

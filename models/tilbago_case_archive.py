@@ -39,22 +39,18 @@ class TilbagoCase(models.Model):
 
     # -- what the dossier shows -----------------------------------------------------
     def _tilbago_dossier_reminders(self):
-        """The reminders sent before the request: level, date, channel, invoice.
-
-        The invoice keeps the date of each level; the channel follows the rule reminders
-        are sent by (e-mail to a debtor with an address, a letter otherwise).
-        """
+        """The reminders sent before the request (``tilbago.reminder``): invoice, level,
+        date and channel, the oldest first."""
         self.ensure_one()
-        rows = []
-        levels = (("1", "tilbago_reminder1_date"), ("2", "tilbago_reminder2_date"),
-                  ("3", "tilbago_reminder3_date"))
-        for invoice in self.claim_ids.invoice_id.sorted("id"):
-            channel = self.env._("E-mail") if invoice.partner_id.email else self.env._("Letter")
-            for level, fname in levels:
-                if invoice[fname]:
-                    rows.append({"invoice": invoice.name, "level": level,
-                                 "date": invoice[fname], "channel": channel})
-        return sorted(rows, key=lambda row: (row["date"], row["level"]))
+        reminders = self.env["tilbago.reminder"].sudo().search(
+            [("move_id", "in", self.claim_ids.invoice_id.ids)], order="date, id"
+        )
+        channels = dict(reminders._fields["channel"]._description_selection(self.env))
+        return [
+            {"invoice": reminder.move_id.name, "level": reminder.level_id.name,
+             "date": reminder.date, "channel": channels.get(reminder.channel, "")}
+            for reminder in reminders
+        ]
 
     def _tilbago_dossier_activities(self):
         """Open deadlines (activities) of the case, the nearest first."""

@@ -4,6 +4,9 @@ from . import test_settings
 from . import test_case_sending
 from . import test_wizard_requisition
 from . import test_reminder
+from . import test_reminder_views
+from . import test_reminder_level
+from . import test_reminder_migration
 from . import test_tour
 from . import test_demo
 from . import test_case_documents

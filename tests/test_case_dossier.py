@@ -14,6 +14,8 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools.misc import formatLang
 
+from odoo.addons.l10n_ch_tilbago.tilbago import reminders
+
 from .test_case_common import TilbagoCaseCommon
 
 REPORT = "l10n_ch_tilbago.action_report_tilbago_case_dossier"
@@ -48,8 +50,12 @@ class TestCaseDossier(TilbagoCaseCommon):
 
     def _case(self, amount=1234.50):
         invoice = self._invoice(self.epsitec, amount, date(2024, 1, 31))
-        invoice.write({"tilbago_reminder1_date": date(2024, 2, 15),
-                       "tilbago_reminder2_date": date(2024, 3, 1)})
+        # reminders 1 and 2 went out before the request
+        self.env["tilbago.reminder"]._tilbago_record_history(
+            invoice,
+            reminders.legacy_history("2", {1: date(2024, 2, 15), 2: date(2024, 3, 1)}),
+            state="sent",
+        )
         case, action = self._send(self._start(invoice))
         self.assertEqual(action["params"]["type"], "success", case.last_error)
         return case

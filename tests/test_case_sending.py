@@ -282,7 +282,7 @@ class TestCaseSending(TilbagoCaseCommon):
 
     def test_an_invoice_with_a_case_under_way_says_follow_it(self):
         invoice, wizard = self._prepared()
-        invoice.tilbago_reminder_level = "litigation"
+        invoice.tilbago_reminder_state = "litigation"
         self.assertEqual(invoice.tilbago_suggested_action, "Open a debt collection request")
         case, _action = self._send(wizard)
         self.assertEqual(invoice.tilbago_case_id, case)

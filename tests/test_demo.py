@@ -93,7 +93,7 @@ class TestDemo(TilbagoDemoCommon, TransactionCase):
         admin = self.env.ref("base.user_admin")
         invoice = self.demo_invoice.with_user(admin)
         self.assertEqual(invoice.currency_id.name, "CHF")
-        self.assertEqual(invoice.tilbago_reminder_level, "litigation")
+        self.assertEqual(invoice.tilbago_reminder_state, "litigation")
         wizard_model = self.env["tilbago.requisition.wizard"].with_user(admin)
         self.assertEqual(wizard_model._tilbago_check_invoices(invoice), [])
         action = invoice.action_tilbago_requisition()
@@ -108,20 +108,35 @@ class TestDemo(TilbagoDemoCommon, TransactionCase):
     def test_reminder_cron_leaves_the_demo_as_designed(self):
         """The first run of the daily reminder cron changes no level, queues no e-mail."""
         moves = self.env["account.move"].search([("move_type", "=", "out_invoice")])
-        before = {move: move.tilbago_reminder_level for move in moves}
+
+        def levels():
+            return {
+                move: (move.tilbago_reminder_state, move.tilbago_reminder_level_id.sequence)
+                for move in moves
+            }
+
+        before = levels()
         self.assertEqual(
-            set(before.values()), {"none", "1", "2", "3", "litigation"}, "every level shown"
+            set(before.values()),
+            {("none", 0), ("reminder", 10), ("reminder", 20), ("reminder", 30),
+             ("litigation", 30)},
+            "every level shown",
         )
         mails = self.env["mail.mail"].search_count([])
         self.env["account.move"]._cron_tilbago_reminders()
-        self.assertEqual({move: move.tilbago_reminder_level for move in moves}, before)
+        self.assertEqual(levels(), before)
         self.assertEqual(self.env["mail.mail"].search_count([]), mails)
         # only the demo debtors' invoices may climb; Odoo's own demo invoices are blocked
         climbing = moves.filtered("tilbago_next_reminder_date")
         self.assertEqual(climbing.company_id, self.company)
         self.assertTrue(all(m.partner_id.tilbago_language for m in climbing))
-        self.assertTrue(self.env.ref("l10n_ch_tilbago.demo_invoice_keller_r3")
-                        .tilbago_reminder_to_print)
+        keller = self.env.ref("l10n_ch_tilbago.demo_invoice_keller_r3")
+        self.assertTrue(keller.tilbago_reminder_to_print)
+        # the reminders it went through are recorded, the last letter still to print
+        self.assertEqual(keller.tilbago_reminder_ids.sorted("date").mapped("state"),
+                         ["sent", "sent", "to_print"])
+        self.assertEqual(sum(keller.tilbago_reminder_ids.mapped("fee")),
+                         keller.tilbago_reminder_fee)
 
     def test_demo_cases_refresh_against_the_sandbox(self):
         """The hourly refresh opens the demo cases in the sandbox at their status:

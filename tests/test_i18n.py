@@ -153,7 +153,7 @@ class TestI18n(TransactionCase):
         self.env["ir.module.module"]._load_module_terms(["l10n_ch_tilbago"], ["de_CH"])
         levels = dict(
             self.env["account.move"].with_context(lang="de_CH").fields_get(
-                ["tilbago_reminder_level"], ["selection"]
-            )["tilbago_reminder_level"]["selection"]
+                ["tilbago_reminder_state"], ["selection"]
+            )["tilbago_reminder_state"]["selection"]
         )
         self.assertEqual(levels["litigation"], "Zur Betreibung")

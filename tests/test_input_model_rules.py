@@ -412,7 +412,7 @@ class TestModelRulesRpc(_RpcMixin, _CaseMixin, TilbagoCaseCommon, HttpCase):
         for path, words in folders:
             with self.subTest(path=path):
                 settings_id = self.rpc("wb_admin", "res.config.settings", "create",
-                                       [{"tilbago_reminder1_delay": 9}])
+                                       [{"tilbago_litigation_delay": 9}])
                 message, _raw = self.rpc_error(
                     "odoo.exceptions.ValidationError", "wb_admin", "res.config.settings",
                     "write", settings_id, {"tilbago_storage_path": path})

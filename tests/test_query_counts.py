@@ -72,11 +72,15 @@ class TestQueryCounts(TilbagoCaseCommon):
         )
         moves.action_post()
         third = fields.Date.subtract(self.today, days=60)
+        company_levels = self.company.tilbago_reminder_level_ids
         for index, lvl in enumerate(levels):
+            litigation = lvl == "litigation"
+            level = company_levels[-1 if litigation else int(lvl) - 1]
             moves[index :: len(levels)].with_context(tilbago_escalation=True).write(
                 {
-                    "tilbago_reminder_level": lvl,
-                    "tilbago_reminder3_date": third if lvl in ("3", "litigation") else False,
+                    "tilbago_reminder_level_id": level.id,
+                    "tilbago_reminder_state": "litigation" if litigation else "reminder",
+                    "tilbago_reminder_level_date": third,
                 }
             )
         self.env.flush_all()
@@ -205,18 +209,20 @@ class TestQueryCounts(TilbagoCaseCommon):
             # pivot: currency rows × level columns
             "pivot": lambda: Move.read_group(
                 domain, ["__count", measure],
-                ["company_currency_id", "tilbago_reminder_level"], lazy=False,
+                ["company_currency_id", "tilbago_reminder_state", "tilbago_reminder_level_id"],
+                lazy=False,
             ),
             # graph: level × company
             "graph": lambda: Move.read_group(
-                domain, [measure], ["tilbago_reminder_level", "company_id"], lazy=False
+                domain, [measure], ["tilbago_reminder_level_id", "tilbago_reminder_state"],
+                lazy=False
             ),
             # list grouped by level, then the first group opened
             "list grouped": lambda: Move.web_read_group(
-                domain, [measure], ["tilbago_reminder_level"]
+                domain, [measure], ["tilbago_reminder_level_id"]
             ),
             "list group opened": lambda: Move.web_search_read(
-                domain + [("tilbago_reminder_level", "=", "litigation")], list_spec,
+                domain + [("tilbago_reminder_state", "=", "litigation")], list_spec,
                 limit=80, count_limit=10001,
             ),
             "list": lambda: Move.web_search_read(domain, list_spec, limit=80, count_limit=10001),

@@ -5,15 +5,14 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tests.common import new_test_user
-from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
-from ..models.account_move import AccountMove
+from ..models.account_move_reminder import AccountMove
 
 D = datetime.date
 DUE = D(2026, 1, 1)
@@ -29,18 +28,10 @@ class ReminderCommon(AccountTestInvoicingCommon):
             context.pop(key, None)
         cls.env = cls.env(context=context)
         cls.company = cls.company_data["company"]
-        cls.company.write(
-            {
-                "email": "billing@company1.example.com",
-                "tilbago_reminder1_delay": 10,
-                "tilbago_reminder2_delay": 10,
-                "tilbago_reminder3_delay": 10,
-                "tilbago_litigation_delay": 15,
-                "tilbago_reminder1_fee": 0.0,
-                "tilbago_reminder2_fee": 20.0,
-                "tilbago_reminder3_fee": 30.0,
-            }
-        )
+        cls.company.write({"email": "billing@company1.example.com", "tilbago_litigation_delay": 15})
+        cls.levels = cls.company.tilbago_reminder_level_ids
+        for level, fee in zip(cls.levels, (0.0, 20.0, 30.0)):
+            level.write({"delay": 10, "fee": fee})
         # invoices of demo data must not take part in these tests' escalation runs
         cls.env["account.move"].sudo().search([("move_type", "=", "out_invoice")]).write(
             {"tilbago_no_reminder": True}
@@ -82,6 +73,22 @@ class ReminderCommon(AccountTestInvoicingCommon):
             move.action_post()
         return move
 
+    @staticmethod
+    def _level(move):
+        """"none", "1", "2", ... (the rank of its level) or "litigation"."""
+        if move.tilbago_reminder_state == "litigation":
+            return "litigation"
+        rank = move._tilbago_rank(move._tilbago_levels())
+        return str(rank) if rank else "none"
+
+    def _set_level(self, moves, rank, **vals):
+        """Put ``moves`` at the level of ``rank`` as the escalation does."""
+        moves.with_context(tilbago_escalation=True).write({
+            "tilbago_reminder_level_id": self.levels[rank - 1].id,
+            "tilbago_reminder_state": "reminder",
+            **vals,
+        })
+
     def _run(self, today, limit=1000):
         return self.env["account.move"]._tilbago_escalate_batch(today=today, limit=limit)
 
@@ -108,15 +115,15 @@ class TestReminderEscalation(ReminderCommon):
     def test_escalation_across_all_levels(self):
         move = self._invoice()
         self.assertEqual(move.invoice_date_due, DUE)
-        self.assertEqual(move.tilbago_reminder_level, "none")
+        self.assertEqual(self._level(move), "none")
         self.assertEqual(move.tilbago_next_reminder_date, D(2026, 1, 11))
 
         self.assertEqual(self._run(D(2026, 1, 10)), (0, 0), "not due before the delay")
-        self.assertEqual(move.tilbago_reminder_level, "none")
+        self.assertEqual(self._level(move), "none")
 
         self.assertEqual(self._run(D(2026, 1, 11)), (1, 0))
-        self.assertEqual(move.tilbago_reminder_level, "1")
-        self.assertEqual(move.tilbago_reminder1_date, D(2026, 1, 11))
+        self.assertEqual(self._level(move), "1")
+        self.assertEqual(move.tilbago_reminder_level_date, D(2026, 1, 11))
         self.assertEqual(move.tilbago_next_reminder_date, D(2026, 1, 21))
         self.assertEqual(move.tilbago_reminder_fee, 0.0)
         message = self._reminder_messages(move)
@@ -127,28 +134,47 @@ class TestReminderEscalation(ReminderCommon):
         self.assertTrue(message.attachment_ids.name.endswith(".pdf"))
         mails = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
         self.assertEqual(mails.mapped("state"), ["outgoing"], "queued, not sent in the batch")
+        # the reminder is recorded: level, day, channel, the message it produced
+        reminder = move.tilbago_reminder_ids
+        self.assertEqual(len(reminder), 1)
+        self.assertEqual(
+            (reminder.level_id, reminder.date, reminder.channel, reminder.state,
+             reminder.message_id, reminder.fee, reminder.company_id, reminder.partner_id),
+            (self.levels[0], D(2026, 1, 11), "email", "sent", message, 0.0, self.company,
+             self.debtor),
+        )
 
         # the same day again: nothing more (one level per day at most)
         self.assertEqual(self._run(D(2026, 1, 11)), (0, 0))
         self._run(D(2026, 1, 21))
-        self.assertEqual(move.tilbago_reminder_level, "2")
+        self.assertEqual(self._level(move), "2")
         self.assertEqual(move.tilbago_reminder_fee, 20.0)
         body = self._reminder_messages(move).sorted("id")[-1].body
         self.assertIn("Reminder 1 of", body, "the second reminder names the first")
 
         self._run(D(2026, 1, 31))
-        self.assertEqual(move.tilbago_reminder_level, "3")
+        self.assertEqual(self._level(move), "3")
         self.assertEqual(move.tilbago_reminder_fee, 50.0, "fees add up, 20 + 30")
+        self.assertEqual(
+            move.tilbago_reminder_ids.sorted("date").mapped(lambda r: (r.level_id, r.date, r.fee)),
+            [(self.levels[0], D(2026, 1, 11), 0.0), (self.levels[1], D(2026, 1, 21), 20.0),
+             (self.levels[2], D(2026, 1, 31), 30.0)],
+            "one record per reminder sent, with its own fee",
+        )
+        self.assertEqual(move._tilbago_reminder_date(2), D(2026, 1, 21))
+        self.assertEqual(move._tilbago_final_reminder_date(), D(2026, 1, 31))
         self.assertEqual(move.tilbago_next_reminder_date, D(2026, 2, 15))
         self.assertIn("Last reminder", self._reminder_messages(move).sorted("id")[-1].subject)
 
         self._run(D(2026, 2, 14))
-        self.assertEqual(move.tilbago_reminder_level, "3")
+        self.assertEqual(self._level(move), "3")
         self._run(D(2026, 2, 15))
-        self.assertEqual(move.tilbago_reminder_level, "litigation")
+        self.assertEqual(self._level(move), "litigation")
         self.assertEqual(move.tilbago_litigation_date, D(2026, 2, 15))
         self.assertFalse(move.tilbago_next_reminder_date)
         self.assertEqual(len(self._reminder_messages(move)), 3, "no e-mail for litigation")
+        self.assertEqual(len(move.tilbago_reminder_ids), 3, "litigation is no reminder")
+        self.assertEqual(move.tilbago_reminder_level_id, self.levels[2], "it keeps its level")
         self.assertTrue(
             move.message_ids.filtered(lambda m: "in litigation" in (m.body or "")),
             "litigation is logged in the chatter",
@@ -174,11 +200,11 @@ class TestReminderEscalation(ReminderCommon):
         self.assertEqual(move.message_main_attachment_id, self._reminder_messages(move).attachment_ids)
         self.assertEqual(move.line_ids.read(["account_id", "balance", "amount_residual"]), lines_before)
         trackings = move.message_ids.tracking_value_ids.filtered(
-            lambda t: t.field_id.name == "tilbago_reminder_level"
+            lambda t: t.field_id.name == "tilbago_reminder_level_id"
         )
         self.assertEqual(len(trackings), 1)
         self.assertEqual(
-            (trackings.old_value_char, trackings.new_value_char), ("None", "Reminder 1")
+            (trackings.old_value_char, trackings.new_value_char), ("", "Reminder 1")
         )
 
     def test_suggested_action_and_days_overdue(self):
@@ -206,14 +232,14 @@ class TestReminderEscalation(ReminderCommon):
         other_partner.tilbago_no_reminder = True
         self.assertFalse(by_partner.tilbago_next_reminder_date, "the company's block counts")
         self.assertEqual(self._run(D(2026, 6, 1)), (0, 0))
-        self.assertEqual((blocked | by_partner).mapped("tilbago_reminder_level"), ["none"] * 2)
+        self.assertEqual([self._level(m) for m in blocked | by_partner], ["none"] * 2)
         with self.assertRaises(UserError):
             blocked.action_tilbago_send_reminder_now()
 
         other_partner.tilbago_no_reminder = False
         self.assertEqual(self._run(D(2026, 6, 1)), (1, 0))
-        self.assertEqual(by_partner.tilbago_reminder_level, "1")
-        self.assertEqual(blocked.tilbago_reminder_level, "none")
+        self.assertEqual(self._level(by_partner), "1")
+        self.assertEqual(self._level(blocked), "none")
 
     def test_payment_stops_escalation_partial_keeps_it(self):
         paid = self._invoice()
@@ -225,9 +251,9 @@ class TestReminderEscalation(ReminderCommon):
         self.assertEqual(partial.payment_state, "partial")
         self.assertFalse(paid.tilbago_next_reminder_date)
         self.assertEqual(self._run(D(2026, 1, 11)), (1, 0))
-        self.assertEqual(paid.tilbago_reminder_level, "none")
-        self.assertEqual(draft.tilbago_reminder_level, "none")
-        self.assertEqual(partial.tilbago_reminder_level, "1")
+        self.assertEqual(self._level(paid), "none")
+        self.assertEqual(self._level(draft), "none")
+        self.assertEqual(self._level(partial), "1")
         body = self._reminder_messages(partial).body
         self.assertIn("60.00", body, "the reminder shows the open amount")
         self.assertNotIn("100.00", body)
@@ -236,7 +262,7 @@ class TestReminderEscalation(ReminderCommon):
         self._pay(partial, 60.0)
         self.assertFalse(partial.tilbago_next_reminder_date)
         self.assertEqual(self._run(D(2026, 3, 1)), (0, 0))
-        self.assertEqual(partial.tilbago_reminder_level, "1")
+        self.assertEqual(self._level(partial), "1")
         with self.assertRaises(UserError):
             partial.action_tilbago_send_reminder_now()
 
@@ -248,37 +274,37 @@ class TestReminderEscalation(ReminderCommon):
         cancelled.button_cancel()
         self.assertEqual(self._run(D(2026, 6, 1)), (0, 0))
         self.assertEqual(
-            (reversed_move | cancelled).mapped("tilbago_reminder_level"), ["none", "none"]
+            [self._level(m) for m in reversed_move | cancelled], ["none", "none"]
         )
 
     def test_multi_company_isolation(self):
         company2 = self.setup_other_company(name="Company Two")["company"]
-        company2.write(
-            {
-                "tilbago_reminder1_delay": 30,
-                "tilbago_reminder1_fee": 7.0,
-                "tilbago_reminder2_fee": 9.0,
-            }
-        )
+        levels2 = company2.tilbago_reminder_level_ids
+        self.assertEqual(len(levels2), 3, "a new company gets the three default levels")
+        levels2[0].write({"delay": 30, "fee": 7.0})
+        levels2[1].write({"fee": 9.0})
         move1 = self._invoice()
         move2 = self._invoice(company=company2, amount=300.0)
         self.assertEqual(move2.company_id, company2)
         self.assertEqual(move2.tilbago_next_reminder_date, D(2026, 1, 31))
         # the cron escalates every company, each with its own delays
         self.assertEqual(self._run(D(2026, 1, 11)), (1, 0))
-        self.assertEqual(move1.tilbago_reminder_level, "1")
-        self.assertEqual(move2.tilbago_reminder_level, "none")
+        self.assertEqual(self._level(move1), "1")
+        self.assertEqual(self._level(move2), "none")
         self._run(D(2026, 1, 31))
-        self.assertEqual(move2.tilbago_reminder_level, "1")
+        self.assertEqual(self._level(move2), "1")
         self.assertEqual(move2.tilbago_reminder_fee, 7.0, "company 2's own fee")
-        self.assertEqual(move1.tilbago_reminder_level, "2")
+        self.assertEqual(self._level(move1), "2")
         self.assertEqual(move1.tilbago_reminder_fee, 20.0, "company 1's fee")
 
         overview = self.env["account.move"].tilbago_reminder_overview()
         by_company = {(row["company_id"], row["level"]): row for row in overview}
-        self.assertEqual(by_company[(company2.id, "1")]["count"], 1)
-        self.assertEqual(by_company[(self.company.id, "2")]["count"], 1)
-        self.assertEqual(by_company[(company2.id, "1")]["amount"], 300.0)
+        self.assertEqual(
+            move2.tilbago_reminder_ids.level_id, levels2[0], "company 2's own level"
+        )
+        self.assertEqual(by_company[(company2.id, "Reminder 1")]["count"], 1)
+        self.assertEqual(by_company[(self.company.id, "Reminder 2")]["count"], 1)
+        self.assertEqual(by_company[(company2.id, "Reminder 1")]["amount"], 300.0)
 
         # a clerk of company 1 sees only company 1
         clerk = new_test_user(
@@ -294,11 +320,10 @@ class TestReminderEscalation(ReminderCommon):
     def test_overview_counts(self):
         moves = [self._invoice(amount=amount) for amount in (100.0, 200.0, 300.0, 400.0)]
         self._run(D(2026, 1, 11))  # all four at 1
-        (moves[1] | moves[2] | moves[3]).with_context(tilbago_escalation=True).write(
-            {"tilbago_reminder_level": "2", "tilbago_reminder2_date": D(2026, 1, 12)}
-        )
+        self._set_level(moves[1] | moves[2] | moves[3], 2,
+                        tilbago_reminder_level_date=D(2026, 1, 12))
         moves[3].with_context(tilbago_escalation=True).write(
-            {"tilbago_reminder_level": "litigation"}
+            {"tilbago_reminder_state": "litigation"}
         )
         self._pay(moves[2], 50.0)
         rows = {
@@ -307,21 +332,17 @@ class TestReminderEscalation(ReminderCommon):
             if row["company_id"] == self.company.id
         }
         self.assertEqual({level: row["count"] for level, row in rows.items()},
-                         {"1": 1, "2": 2, "litigation": 1})
-        self.assertEqual(rows["1"]["amount"], 100.0)
-        self.assertEqual(rows["2"]["amount"], 200.0 + 250.0, "open amounts")
-        self.assertEqual(rows["litigation"]["amount"], 400.0)
+                         {"Reminder 1": 1, "Reminder 2": 2, "Litigation": 1})
+        self.assertEqual(rows["Reminder 1"]["amount"], 100.0)
+        self.assertEqual(rows["Reminder 2"]["amount"], 200.0 + 250.0, "open amounts")
+        self.assertEqual(rows["Litigation"]["amount"], 400.0)
+        self.assertEqual(rows["Reminder 2"]["level_id"], self.levels[1].id)
+        self.assertEqual(rows["Litigation"]["state"], "litigation")
         # the partner summary: worst level and counts per level
         self.debtor.invalidate_recordset()
-        self.assertEqual(self.debtor.tilbago_worst_reminder_level, "litigation")
+        self.assertEqual(self.debtor.tilbago_worst_reminder_level, "Litigation")
         self.assertEqual(
-            (
-                self.debtor.tilbago_reminder1_count,
-                self.debtor.tilbago_reminder2_count,
-                self.debtor.tilbago_reminder3_count,
-                self.debtor.tilbago_litigation_count,
-            ),
-            (1, 2, 0, 1),
+            (self.debtor.tilbago_reminder_count, self.debtor.tilbago_litigation_count), (3, 1)
         )
         # the smart button says it in words
         self.assertEqual(
@@ -329,11 +350,14 @@ class TestReminderEscalation(ReminderCommon):
             "1 in reminder 1, 2 in reminder 2, 1 in litigation",
         )
         self.assertFalse(self.debtor_print.tilbago_reminder_text)
-        arch = self.env.ref("l10n_ch_tilbago.view_partner_form_tilbago_reminder").arch_db
+        arch = self.env.ref("l10n_ch_tilbago.view_partner_form").arch_db
         self.assertNotIn("R1 ", arch)
-        self.assertEqual(self.debtor_print.tilbago_worst_reminder_level, "none")
+        self.assertFalse(self.debtor_print.tilbago_worst_reminder_level)
         action = self.debtor.action_tilbago_open_reminder_invoices()
         self.assertEqual(len(self.env["account.move"].search(action["domain"])), 4)
+        moves[3].with_context(tilbago_escalation=True).write({"tilbago_reminder_state": "reminder"})
+        self.debtor.invalidate_recordset()
+        self.assertEqual(self.debtor.tilbago_worst_reminder_level, "Reminder 2")
 
 
 @tagged("post_install", "-at_install")
@@ -365,14 +389,14 @@ class TestReminderCron(ReminderCommon):
                     Move._cron_tilbago_reminders(batch_size=2)
             self.env.invalidate_all()
             self.assertEqual(
-                sorted(moves.mapped("tilbago_reminder_level")), ["1", "1", "none", "none", "none"]
+                sorted(self._level(m) for m in moves), ["1", "1", "none", "none", "none"]
             )
             # the next runs resume with what is left
             self.assertEqual(Move._cron_tilbago_reminders(batch_size=2), (2, 1))
             self.assertEqual(Move._cron_tilbago_reminders(batch_size=2), (1, 0))
             self.assertEqual((progress.done, progress.remaining), (1, 0))
             self.assertEqual(Move._cron_tilbago_reminders(batch_size=2), (0, 0))
-        self.assertEqual(moves.mapped("tilbago_reminder_level"), ["1"] * 5)
+        self.assertEqual([self._level(m) for m in moves], ["1"] * 5)
         for move in moves:
             messages = self._reminder_messages(move)
             self.assertEqual(len(messages), 1, "exactly one reminder per invoice")
@@ -386,12 +410,14 @@ class TestReminderManual(ReminderCommon):
     def test_send_reminder_now_is_logged(self):
         move = self._invoice(due=D(2099, 1, 1))  # not even due
         move.action_tilbago_send_reminder_now()
-        self.assertEqual(move.tilbago_reminder_level, "1")
+        self.assertEqual(self._level(move), "1")
         self.assertEqual(len(self._reminder_messages(move)), 1)
         self.assertTrue(move.message_ids.filtered(lambda m: "by hand" in (m.body or "")))
-        move.tilbago_reminder_level = "3"
-        with self.assertRaises(UserError):
+        self._set_level(move, 3)
+        with self.assertRaisesRegex(UserError, "already had its last reminder"):
             move.action_tilbago_send_reminder_now()
+        self.assertEqual(len(move.tilbago_reminder_ids), 1)
+        self.assertEqual(move.tilbago_reminder_ids.user_id, self.env.user)
 
     def test_manual_level_change_managers_only_and_logged(self):
         move = self._invoice()
@@ -405,28 +431,41 @@ class TestReminderManual(ReminderCommon):
         )
         self.assertFalse(clerk.has_group("l10n_ch_tilbago.group_tilbago_manager"))
         with self.assertRaises(AccessError):
-            move.with_user(clerk).write({"tilbago_reminder_level": "2"})
+            move.with_user(clerk).write({"tilbago_reminder_level_id": self.levels[1].id})
+        with self.assertRaises(AccessError):
+            move.with_user(clerk).write({"tilbago_reminder_state": "litigation"})
         # a clerk may still send the reminder (the escalation is not a manual change)
         move.with_user(clerk).action_tilbago_send_reminder_now()
-        self.assertEqual(move.tilbago_reminder_level, "1")
+        self.assertEqual(self._level(move), "1")
 
-        move.with_user(manager).write({"tilbago_reminder_level": "3"})
+        move.with_user(manager).write({"tilbago_reminder_level_id": self.levels[2].id})
         self.env.flush_all()
         self.env.cr.flush()  # runs the tracking (precommit)
-        self.assertEqual(move.tilbago_reminder_level, "3")
-        self.assertTrue(move.tilbago_reminder3_date, "the level's date is set")
+        self.assertEqual(self._level(move), "3")
+        self.assertEqual(move.tilbago_reminder_level_date, fields.Date.today(),
+                         "the level's date is set")
+        self.assertEqual(len(move.tilbago_reminder_ids), 1, "nothing sent, nothing recorded")
         self.assertTrue(
             move.message_ids.filtered(lambda m: "changed by hand" in (m.body or ""))
         )
         self.assertTrue(
             move.message_ids.tracking_value_ids.filtered(
-                lambda t: t.field_id.name == "tilbago_reminder_level"
+                lambda t: t.field_id.name == "tilbago_reminder_level_id"
             ),
             "the level change is tracked",
         )
-        move.with_user(manager).write({"tilbago_reminder_level": "none"})
-        self.assertFalse(move.tilbago_reminder1_date or move.tilbago_reminder3_date)
+        # litigation by hand keeps the last level and dates the litigation
+        move.with_user(manager).write({"tilbago_reminder_state": "litigation"})
+        self.assertEqual((self._level(move), move.tilbago_litigation_date),
+                         ("litigation", fields.Date.today()))
+        self.assertEqual(move.tilbago_reminder_level_id, self.levels[2])
+        self.assertFalse(move.tilbago_next_reminder_date)
+        move.with_user(manager).write({"tilbago_reminder_state": "none"})
+        self.assertFalse(move.tilbago_reminder_level_id or move.tilbago_reminder_level_date
+                         or move.tilbago_litigation_date)
         self.assertTrue(move.tilbago_next_reminder_date)
+        with self.assertRaisesRegex(UserError, "choose the reminder level"):
+            move.with_user(manager).write({"tilbago_reminder_state": "reminder"})
 
 
 @tagged("post_install", "-at_install")
@@ -437,11 +476,17 @@ class TestReminderLettersAndLanguages(ReminderCommon):
         )
         self._run(D(2026, 1, 11))
         self.assertEqual(moves.mapped("tilbago_reminder_to_print"), [True, True])
+        self.assertEqual(moves.tilbago_reminder_ids.mapped("state"), ["to_print"] * 2)
+        self.assertEqual(moves.tilbago_reminder_ids.mapped("channel"), ["letter"] * 2)
+        self.assertIn("to print", moves[0].tilbago_reminder_ids.message_id.body)
         self.assertFalse(self._reminder_messages(moves[0]), "no e-mail without an address")
         self.assertTrue(moves[0].message_ids.filtered(lambda m: "to print" in (m.body or "")))
         action = moves.action_tilbago_print_reminders()
         self.assertEqual(action["report_name"], "l10n_ch_tilbago.report_tilbago_reminder")
         self.assertEqual(moves.mapped("tilbago_reminder_to_print"), [False, False])
+        self.assertEqual(moves.tilbago_reminder_ids.mapped("state"), ["printed"] * 2)
+        self.assertEqual(moves.tilbago_reminder_ids.mapped("date_printed"),
+                         [fields.Date.today()] * 2)
         html, _type = self.env["ir.actions.report"]._render_qweb_html(
             "l10n_ch_tilbago.report_tilbago_reminder", moves.ids
         )
@@ -490,111 +535,3 @@ class TestReminderLettersAndLanguages(ReminderCommon):
             "l10n_ch_tilbago.report_tilbago_reminder", moves["fr"].ids
         )
         self.assertIn("Bonjour", html.decode())
-
-
-@tagged("post_install", "-at_install")
-class TestReminderViews(ReminderCommon):
-    def test_menus_and_actions_load(self):
-        clerk = new_test_user(
-            self.env, login="clerk_views", groups="account.group_account_invoice",
-            company_id=self.company.id,
-        )
-        move = self._invoice()
-        self._run(D(2026, 1, 11))
-        Move = self.env["account.move"].with_user(clerk)
-        for xmlid, expected in [
-            ("l10n_ch_tilbago.action_tilbago_reminder1", 1),
-            ("l10n_ch_tilbago.action_tilbago_reminder2", 0),
-            ("l10n_ch_tilbago.action_tilbago_reminder3", 0),
-            ("l10n_ch_tilbago.action_tilbago_litigation", 0),
-            ("l10n_ch_tilbago.action_tilbago_reminder_to_print", 0),
-            ("l10n_ch_tilbago.action_tilbago_reminder_overview", 1),
-        ]:
-            action = self.env["ir.actions.act_window"].with_user(clerk)._for_xml_id(xmlid)
-            views = [(view_id, mode) for view_id, mode in action["views"]]
-            views.append((action["search_view_id"][0], "search"))
-            result = Move.get_views(views)
-            self.assertTrue(result["views"], xmlid)
-            domain = safe_eval(action["domain"])
-            self.assertEqual(Move.search_count(domain), expected, xmlid)
-            # grouped read as the list / pivot does it (sums of open amounts)
-            Move.read_group(domain, ["amount_residual_signed:sum"], ["tilbago_reminder_level"])
-        for menu in ("menu_tilbago_reminder1", "menu_tilbago_reminder2", "menu_tilbago_reminder3",
-                     "menu_tilbago_litigation", "menu_tilbago_reminder_overview",
-                     "menu_tilbago_reminder_to_print"):
-            menu = self.env.ref(f"l10n_ch_tilbago.{menu}")
-            self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(clerk)._visible_menu_ids())
-        # the invoice and partner forms with the reminder parts
-        self.env["account.move"].with_user(clerk).get_views([(False, "form")])
-        self.env["res.partner"].with_user(clerk).get_views([(False, "form")])
-        self.assertEqual(move.with_user(clerk).tilbago_reminder_level, "1")
-
-    def test_amounts_in_their_own_currency(self):
-        """Each amount shows its own currency; nothing sums two currencies."""
-        Move = self.env["account.move"]
-        fields_info = Move.fields_get(
-            ["tilbago_reminder_fee", "tilbago_amount_due"], ["currency_field", "aggregator"]
-        )
-        for fname in ("tilbago_reminder_fee", "tilbago_amount_due"):
-            # the invoice's currency, the same for the fee and the amount due of a row
-            self.assertEqual(fields_info[fname]["currency_field"], "currency_id")
-            # no group sum over invoices of different currencies
-            self.assertFalse(fields_info[fname].get("aggregator"), fname)
-        view = self.env.ref("l10n_ch_tilbago.view_tilbago_litigation_list")
-        arch = Move.get_views([(view.id, "list")])["views"]["list"]["arch"]
-        self.assertNotIn("amount_residual_signed", arch)  # the company currency
-        self.assertIn('name="tilbago_amount_due"', arch)
-        self.assertIn('name="currency_id"', arch)
-        # the overview: counts and amounts per level, one row per company currency
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "l10n_ch_tilbago.action_tilbago_reminder_overview"
-        )
-        self.assertIn("__count__", safe_eval(action["context"])["pivot_measures"])
-        pivot = self.env.ref("l10n_ch_tilbago.view_tilbago_reminder_pivot").arch_db
-        self.assertIn('name="company_currency_id" type="row"', pivot)
-        # the case's invoices: amounts in the invoice currency, with it
-        case_arch = self.env["tilbago.case"].get_views([(False, "form")])["views"]["form"]["arch"]
-        invoices_tab = case_arch[case_arch.index('name="invoice_ids"'):]
-        invoices_tab = invoices_tab[:invoices_tab.index("</list>")]
-        self.assertNotIn("_signed", invoices_tab)
-        self.assertIn('name="currency_id"', invoices_tab)
-
-    def test_column_headers_fit(self):
-        """The headers of the columns shown by default are short enough not to be cut."""
-        from lxml import etree
-
-        def headers(model, view_xmlid):
-            view = self.env.ref(view_xmlid)
-            result = self.env[model].get_views([(view.id, view.type)])
-            arch = etree.fromstring(result["views"][view.type]["arch"])
-            fields_info = result["models"][model]["fields"]
-            return arch, fields_info
-
-        arch, fields_info = headers("account.move", "l10n_ch_tilbago.view_tilbago_reminder_list")
-        lists = [(arch, fields_info)]
-        arch, fields_info = headers(
-            "tilbago.requisition.wizard", "l10n_ch_tilbago.tilbago_requisition_wizard_view_form"
-        )
-        claims = arch.xpath("//field[@name='claim_line_ids']/list")[0]
-        claim_fields = self.env["tilbago.requisition.claim"].fields_get()
-        lists.append((claims, claim_fields))
-        for node, info in lists:
-            for column in node.xpath("./field"):
-                if column.get("column_invisible") in ("1", "True") or column.get(
-                    "optional"
-                ) == "hide" or column.get("widget") == "handle":
-                    continue
-                label = column.get("string") or info[column.get("name")]["string"]
-                self.assertLessEqual(len(label), 14, label)
-
-    def test_fee_larger_than_the_invoice_is_warned(self):
-        move = self._invoice()
-        self.assertFalse(move.tilbago_fee_warning)
-        move.with_context(tilbago_escalation=True).write(
-            {"tilbago_reminder_fee": move.amount_total + 1}
-        )
-        self.assertIn("larger than the invoice", move.tilbago_fee_warning)
-        form = self.env["account.move"].get_views([(False, "form")])["views"]["form"]["arch"]
-        self.assertIn('name="tilbago_fee_warning"', form)
-        move.with_context(tilbago_escalation=True).write({"tilbago_reminder_fee": 10.0})
-        self.assertFalse(move.tilbago_fee_warning)

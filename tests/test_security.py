@@ -105,25 +105,25 @@ class TestTilbagoSecurity(TransactionCase):
     # -- settings ----------------------------------------------------------------------
 
     def test_billing_user_cannot_write_settings(self):
-        before = self.company.read(["tilbago_storage_path", "tilbago_reminder1_delay"])[0]
+        before = self.company.read(["tilbago_storage_path", "tilbago_litigation_delay"])[0]
         company = self.company.with_user(self.billing)
         with self.assertRaises(AccessError):
-            company.write({"tilbago_reminder1_delay": 99})
+            company.write({"tilbago_litigation_delay": 99})
         with self.assertRaises(AccessError):
             company.write({"tilbago_api_key": "stolen"})
         with self.assertRaises(AccessError):
             self.env["res.config.settings"].with_user(self.billing).create(
-                {"tilbago_reminder1_delay": 99})
+                {"tilbago_litigation_delay": 99})
         settings = self.env["res.config.settings"].create({})
         with self.assertRaises(AccessError):
-            settings.with_user(self.billing).write({"tilbago_reminder1_delay": 98})
+            settings.with_user(self.billing).write({"tilbago_litigation_delay": 98})
         with self.assertRaises(AccessError):
             settings.with_user(self.billing).execute()
         with self.assertRaises(UserError):
             settings.with_user(self.billing).action_tilbago_test_connection()
         self.company.invalidate_recordset()
         self.assertEqual(
-            self.company.read(["tilbago_storage_path", "tilbago_reminder1_delay"])[0], before
+            self.company.read(["tilbago_storage_path", "tilbago_litigation_delay"])[0], before
         )
 
     # -- other companies ---------------------------------------------------------------

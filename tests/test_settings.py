@@ -43,11 +43,11 @@ class TestTilbagoSettings(TransactionCase):
 
     def assertSettingRefused(self, vals, label):
         """Saving ``vals`` in the settings is refused naming ``label``; nothing is saved."""
-        fnames = [f for f in vals] + ["tilbago_reminder1_delay"]
+        fnames = [f for f in vals] + ["tilbago_attach_invoice"]
         before = self.company.read(fnames)[0]
         with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
             # a valid change travels with the wrong one: it must not be saved either
-            self.settings(tilbago_reminder1_delay=before["tilbago_reminder1_delay"] + 7,
+            self.settings(tilbago_attach_invoice=not before["tilbago_attach_invoice"],
                           **vals).execute()
             self.env.flush_all()
         self.assertIn(label, str(caught.exception))
@@ -63,13 +63,7 @@ class TestTilbagoSettings(TransactionCase):
         self.settings(
             tilbago_environment="production",
             tilbago_storage_path=path,
-            tilbago_reminder1_delay=10,
-            tilbago_reminder2_delay=20,
-            tilbago_reminder3_delay=30,
-            tilbago_litigation_delay=15,
-            tilbago_reminder1_fee=0,
-            tilbago_reminder2_fee=20,
-            tilbago_reminder3_fee=30,
+            tilbago_litigation_delay=25,
             tilbago_interest_rate=4.25,
             tilbago_collocation_class="3",
             tilbago_responsible_user_id=user.id,
@@ -80,11 +74,7 @@ class TestTilbagoSettings(TransactionCase):
         self.assertEqual(company.tilbago_environment, "production")
         self.assertEqual(company._tilbago_url(), tilbago_client.PRODUCTION_URL)
         self.assertTrue(os.path.isdir(path), "the folder is created when saved")
-        self.assertEqual(
-            (company.tilbago_reminder1_delay, company.tilbago_reminder2_delay,
-             company.tilbago_reminder3_delay, company.tilbago_reminder2_fee),
-            (10, 20, 30, 20),
-        )
+        self.assertEqual(company.tilbago_litigation_delay, 25)
         self.assertEqual(company.tilbago_interest_rate, 4.25)
         self.assertEqual(company.tilbago_responsible_user_id, user)
         self.assertFalse(company.tilbago_attach_invoice)
@@ -137,31 +127,11 @@ class TestTilbagoSettings(TransactionCase):
             self.assertIn("lies in /proc, a folder of the system", message)
 
     def test_delays_out_of_range(self):
-        for fname, value, label in (
-            ("tilbago_reminder1_delay", -1, "Reminder 1 After (days)"),
-            ("tilbago_reminder2_delay", 0, "Reminder 2 After (days)"),
-            ("tilbago_reminder3_delay", 400, "Reminder 3 After (days)"),
-            ("tilbago_litigation_delay", 0, "Litigation After (days)"),
-        ):
-            with self.subTest(fname=fname):
-                vals = {fname: value}
-                if fname == "tilbago_reminder1_delay":
-                    # the helper adds 7 to reminder 1: write the wrong value on its own
-                    before = self.company.tilbago_reminder1_delay
-                    with self.assertRaises(ValidationError) as caught, \
-                            self.env.cr.savepoint():
-                        self.settings(**vals).execute()
-                        self.env.flush_all()
-                    self.assertIn(label, str(caught.exception))
-                    self.company.invalidate_recordset()
-                    self.assertEqual(self.company.tilbago_reminder1_delay, before)
-                else:
-                    self.assertSettingRefused(vals, label)
-
-    def test_negative_fee(self):
-        message = self.assertSettingRefused({"tilbago_reminder2_fee": -5},
-                                            "Reminder 2 Fee")
-        self.assertIn("negative", message)
+        # the delays and fees of the reminder levels: tests/test_reminder.py
+        for value in (0, 400):
+            with self.subTest(value=value):
+                self.assertSettingRefused({"tilbago_litigation_delay": value},
+                                          "Litigation After (days)")
 
     def test_interest_rate_out_of_range(self):
         self.assertSettingRefused({"tilbago_interest_rate": 120.0}, "Default Interest Rate (%)")

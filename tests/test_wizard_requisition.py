@@ -378,8 +378,8 @@ class TestRequisitionWizard(TilbagoCaseCommon):
         invoice2 = self._invoice(self.epsitec, 300.0, date(2024, 1, 31))
         invoice2.write(
             {
-                "tilbago_reminder_level": "litigation",
-                "tilbago_reminder3_date": date(2024, 3, 1),
+                "tilbago_reminder_state": "litigation",
+                "tilbago_reminder_level_date": date(2024, 3, 1),
             }
         )
         wizard2 = self._start(invoice2)

@@ -377,7 +377,7 @@ class TilbagoRequisitionWizard(models.TransientModel):
                     "interest_rate": 0.0,
                     # fees are due from the last reminder, the one that charged them
                     "interest_from": (
-                        getattr(invoice, "tilbago_reminder3_date", False)
+                        invoice._tilbago_final_reminder_date()
                         or fields.Date.context_today(self)
                     ),
                     "collocation_class": cls,
