@@ -113,7 +113,7 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         may_write_key = self.env.user.has_groups(MANAGER_GROUPS)
         for settings in self:
             company = settings.company_id
@@ -126,6 +126,7 @@ class ResConfigSettings(models.TransientModel):
                     vals[fname] = new
             if vals:
                 company.write(vals)
+        return res
 
     def action_tilbago_test_connection(self):
         """Ask tilbago whether it knows the key, without creating anything.
