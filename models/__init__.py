@@ -11,3 +11,9 @@ from . import tilbago_case_rules
 from . import tilbago_case_document
 from . import tilbago_case_status
 from . import tilbago_demo
+from . import tilbago_dispute_reason
+from . import tilbago_risk_code
+from . import tilbago_scenario
+from . import tilbago_case_participant
+from . import tilbago_case_collection
+from . import mail_activity

@@ -208,3 +208,8 @@ class ResConfigSettings(models.TransientModel):
                 "sticky": False,
             },
         }
+
+    # -- collection file: the default scenario (tilbago_case_collection.py) ---------
+    tilbago_scenario_id = fields.Many2one(
+        related="company_id.tilbago_scenario_id", readonly=False
+    )

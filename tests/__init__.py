@@ -11,3 +11,4 @@ from . import test_model_rules
 from . import test_input_model_rules
 from . import test_i18n
 from . import test_query_counts
+from . import test_collection_file
