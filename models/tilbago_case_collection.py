@@ -353,6 +353,18 @@ class TilbagoCase(models.Model):
         if done:
             done.action_feedback(feedback=self.env._("Recorded when the stage was set."))
 
+    def _tilbago_stage_dates_from_history(self):
+        """Date each stage from the first history line of it (demo cases are written
+        with their history dated afterwards); the deadlines follow."""
+        for case in self:
+            vals = {}
+            for line in case.history_ids.sorted(lambda h: (h.date, h.id)):
+                fname = STAGE_DATE_FIELDS.get(line.state)
+                if fname and fname not in vals:
+                    vals[fname] = fields.Date.context_today(case, line.date)
+            if vals:
+                case._tilbago_write(vals)
+
     # -- the stage set by hand ------------------------------------------------------
     def _tilbago_check_manager(self):
         if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
