@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import format_date
 
 from .res_company import MANAGER_GROUP
 from .tilbago_scenario import STEP_STAGES, law_days
@@ -392,10 +393,23 @@ class TilbagoCase(models.Model):
         superuser mode, as the status sync does); a history line and a note each."""
         self._tilbago_check_manager()
         self.check_access("write")
+        stage_date = fields.Date.to_date(stage_date)
+        claim_deadline = fields.Date.to_date(claim_deadline)
+        if stage_date > fields.Date.context_today(self):
+            raise UserError(
+                self.env._(
+                    "The date %(date)s is in the future: enter the day the office "
+                    "communicated.",
+                    date=format_date(self.env, stage_date),
+                )
+            )
         if stage == "insolvency":
-            if not claim_deadline:
+            if not claim_deadline or claim_deadline < stage_date:
                 raise UserError(
-                    self.env._("Enter the Claim Filing Deadline of the proceedings.")
+                    self.env._(
+                        "Enter the Claim Filing Deadline of the proceedings, on or after "
+                        "the day they opened."
+                    )
                 )
             vals = {
                 "insolvency": True,

@@ -61,6 +61,13 @@ def law_days(stage_date, served=None, seizure=None, loss=None, claim=None):
     return days
 
 
+class _Days(dict):
+    """The days of a summary; a name it does not know shows as "-"."""
+
+    def __missing__(self, key):
+        return "-"
+
+
 class TilbagoScenario(models.Model):
     _name = "tilbago.scenario"
     _description = "Debt Collection Scenario"
@@ -150,4 +157,8 @@ class TilbagoScenarioStep(models.Model):
             for name, day in days.items()
         }
         values["date"] = values.get(self.date_rule, "-")
-        return step.summary.format_map(values)
+        try:
+            return step.summary.format_map(_Days(values))
+        except (ValueError, IndexError, AttributeError):
+            # a translation the constraint did not see: its words, not a failed sync
+            return step.summary

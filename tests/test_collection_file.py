@@ -10,7 +10,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..tilbago import status as tilbago_status
@@ -220,6 +220,18 @@ class TestCollectionFile(_CollectionMixin, TilbagoCaseCommon):
             case._tilbago_apply_statuses({case: _status("SBX-300")})
         self.assertEqual(list(self._open(case).values()), [activity])
 
+    def test_set_stage_bad_dates_refused(self):
+        case = self._case().with_user(self.manager)
+        with freeze_time(SERVED):
+            with self.assertRaisesRegex(UserError, "03/03/2026 is in the future"):
+                case._tilbago_set_stage("payment_order", date(2026, 3, 3))
+            with self.assertRaisesRegex(UserError, "Claim Filing Deadline"):
+                case._tilbago_set_stage("insolvency", SERVED)
+            with self.assertRaisesRegex(UserError, "Claim Filing Deadline"):
+                case._tilbago_set_stage("insolvency", SERVED, claim_deadline=date(2026, 3, 1))
+        self.assertEqual((case.state, case.insolvency), ("submitted", False))
+        self.assertFalse(case.history_ids)
+
     # -- scenarios -----------------------------------------------------------------------
     def test_own_step_and_debtor_scenario(self):
         call = self.env.ref("mail.mail_activity_data_call")
@@ -247,6 +259,11 @@ class TestCollectionFile(_CollectionMixin, TilbagoCaseCommon):
             {s: a.date_deadline for s, a in self._open(own_case).items()},
             {"Call before 03/23/2026": date(2026, 3, 23)},
         )
+        with self.assertRaisesRegex(ValidationError, "unknown days: served_on"):
+            self.env["tilbago.scenario.step"].create({
+                "scenario_id": own.id, "stage": "payment_order", "activity_type_id": call.id,
+                "summary": "Call, served on {served_on}",
+            })
 
     # -- the file: the user's fields, the priority, the risk -------------------------------
     def test_clerk_fills_the_file_but_never_the_stage(self):
