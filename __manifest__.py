@@ -38,12 +38,18 @@
         "views/tilbago_case_statement_views.xml",
         "views/tilbago_case_accounting_views.xml",
         "wizards/tilbago_case_write_off_views.xml",
+        "security/tilbago_collection_security.xml",
+        "data/tilbago_collection_data.xml",
+        "views/tilbago_collection_views.xml",
+        "views/res_partner_solvency_views.xml",
+        "wizards/tilbago_case_set_stage_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/account_move_demo.xml",
         "demo/tilbago_case_demo.xml",
+        "demo/tilbago_collection_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -24,3 +24,9 @@ from . import tilbago_case_archive
 from . import account_move_payment
 from . import tilbago_case_accounting
 from . import account_move_tilbago_accounting
+from . import tilbago_dispute_reason
+from . import tilbago_risk_code
+from . import tilbago_scenario
+from . import tilbago_case_participant
+from . import tilbago_case_collection
+from . import mail_activity

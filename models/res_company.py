@@ -288,6 +288,21 @@ class ResCompany(models.Model):
         kwargs = {"timeout": timeout} if timeout else {}
         return tilbago_client.TilbagoClient(self._tilbago_url(), api_key, **kwargs)
 
+    # -- collection file: the default scenario (tilbago_case_collection.py) ---------
+    tilbago_scenario_id = fields.Many2one(
+        "tilbago.scenario",
+        string="Default Collection Scenario",
+        domain="['|', ('company_id', '=', False), ('company_id', '=', id)]",
+        help="The steps planned as activities at each stage of a case, unless its "
+        "debtor has its own scenario; empty: the Swiss default scenario.",
+    )
+
+    def _tilbago_default_scenario(self):
+        self.ensure_one()
+        return self.tilbago_scenario_id or self.env.ref(
+            "l10n_ch_tilbago.tilbago_scenario_swiss", raise_if_not_found=False
+        )
+
 
 # ======================================================================================
 # Bookkeeping of bad debts: accounts, journal and the loss percentage proposed per stage

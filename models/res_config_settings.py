@@ -200,6 +200,10 @@ class ResConfigSettings(models.TransientModel):
             },
         }
 
+    # -- collection file: the default scenario (tilbago_case_collection.py) ---------
+    tilbago_scenario_id = fields.Many2one(
+        related="company_id.tilbago_scenario_id", readonly=False
+    )
 
 # ======================================================================================
 # Bookkeeping of bad debts (accounts, journal, loss percentage per stage)

@@ -15,6 +15,7 @@ from odoo.exceptions import ValidationError
 from ..tilbago import address as tilbago_address
 from ..tilbago import validation as tilbago_validation
 from .res_company import tilbago_field_message
+from .tilbago_risk_code import solvency_facts
 
 TILBAGO_LANGUAGES = list(tilbago_validation.LANGUAGES.items())
 TILBAGO_SEXES = list(tilbago_validation.SEXES.items())
@@ -372,3 +373,47 @@ class ResPartner(models.Model):
         ]
         action["context"] = {}
         return action
+
+    # -- collection file: solvency and scenario (tilbago_case_collection.py) --------
+    tilbago_risk_code_id = fields.Many2one(
+        "tilbago.risk.code",
+        string="Risk Code",
+        tracking=True,
+        domain="['|', ('company_id', '=', False), ('company_id', 'in', allowed_company_ids)]",
+        help="How risky the debtor is, as you judge it; shown and changed on its debt "
+        "enforcement cases too.",
+    )
+    tilbago_scenario_id = fields.Many2one(
+        "tilbago.scenario",
+        string="Collection Scenario",
+        domain="['|', ('company_id', '=', False), ('company_id', 'in', allowed_company_ids)]",
+        help="The steps planned for this debtor's cases; empty: the company's scenario.",
+    )
+    tilbago_days_late_avg = fields.Float(
+        string="Average Days Late",
+        digits=(16, 1),
+        compute="_compute_tilbago_solvency",
+        help="Average days between the due date and the payment of the customer "
+        "invoices paid in the last 12 months.",
+    )
+    tilbago_reminders_sent_count = fields.Integer(
+        string="Reminders Sent", compute="_compute_tilbago_solvency"
+    )
+    tilbago_case_count = fields.Integer(
+        string="Debt Collection Requests", compute="_compute_tilbago_solvency"
+    )
+    tilbago_amount_lost = fields.Monetary(
+        string="Amounts Lost",
+        compute="_compute_tilbago_solvency",
+        currency_field="currency_id",
+        help="Amount claimed by the cases that ended with a certificate of loss.",
+    )
+
+    def _compute_tilbago_solvency(self):
+        facts = solvency_facts(self)
+        for partner in self:
+            fact = facts.get(partner.commercial_partner_id.id) or {}
+            partner.tilbago_days_late_avg = fact.get("days_late", 0.0)
+            partner.tilbago_reminders_sent_count = fact.get("reminders", 0)
+            partner.tilbago_case_count = fact.get("cases", 0)
+            partner.tilbago_amount_lost = fact.get("lost", 0.0)

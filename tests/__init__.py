@@ -17,3 +17,4 @@ from . import test_query_counts
 from . import test_case_payment
 from . import test_case_dossier
 from . import test_case_accounting
+from . import test_collection_file
