@@ -67,8 +67,10 @@ class TilbagoCaseAccounting(models.Model):
     tilbago_accounting_move_count = fields.Integer(
         compute="_compute_tilbago_bookkeeping", groups=_ACCOUNTING_FIELD_GROUPS
     )
-    tilbago_open_principal = _statement_amount(
-        "Open Principal", "What the claimed invoices still leave open, taxes included."
+    tilbago_provision_base = _statement_amount(
+        "Open on the Invoices",
+        "What the claimed invoices still leave open, taxes included: the base of the "
+        "provision.",
     )
     tilbago_provision_target = _statement_amount(
         "Provision Due", "Loss percentage x open principal: what the del credere should hold."
@@ -133,7 +135,7 @@ class TilbagoCaseAccounting(models.Model):
                 case._tilbago_claimed_invoices().sudo().mapped("amount_residual_signed")
             )
             case.tilbago_accounting_move_count = len(moves)
-            case.tilbago_open_principal = open_principal
+            case.tilbago_provision_base = open_principal
             case.tilbago_provision_target = currency.round(
                 open_principal * case.tilbago_loss_percent / 100.0
             )
@@ -271,7 +273,7 @@ class TilbagoCaseAccounting(models.Model):
             label = self.env._(
                 "Del credere %(case)s (%(debtor)s): %(percent)s %% of %(principal)s",
                 case=case.name, debtor=case.partner_id.display_name,
-                percent=case.tilbago_loss_percent, principal=case.tilbago_open_principal,
+                percent=case.tilbago_loss_percent, principal=case.tilbago_provision_base,
             )
             moves |= case._tilbago_provision_entry(difference, "provision", label)
         return moves._tilbago_accounting_action()

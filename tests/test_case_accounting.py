@@ -133,7 +133,7 @@ class TestCaseAccounting(CaseAccountingCommon):
     def test_provision_updated_twice_then_released(self):
         invoice = self._vat_invoice()  # CHF 1,081.00
         case = self._case(invoice, state="opposition").with_user(self.billing_user)
-        self.assertEqual(case.tilbago_open_principal, 1081.0)
+        self.assertEqual(case.tilbago_provision_base, 1081.0)
         self.assertEqual(case.tilbago_provision_target, 270.25)
 
         first = self._moves_of(case.action_tilbago_provision())
@@ -157,7 +157,7 @@ class TestCaseAccounting(CaseAccountingCommon):
 
         # update 2: the debtor pays CHF 581.00, the open principal falls to 500.00
         self._pay(invoice, 581.0)
-        self.assertEqual(case.tilbago_open_principal, 500.0)
+        self.assertEqual(case.tilbago_provision_base, 500.0)
         third = self._moves_of(case.action_tilbago_provision())
         self.assertEqual(self._lines(third), {"1109": (290.5, 0.0), "3805": (0.0, 290.5)})
         third.action_post()
