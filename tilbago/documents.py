@@ -19,7 +19,7 @@ An empty file is refused as well: tilbago answers 400 to it, and it is always a 
 """
 
 from .i18n import _
-from .validation import Problem
+from .problems import Problem
 
 #: the largest document this module sends to tilbago (bytes); see the module docstring
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -57,7 +57,7 @@ def human_sizes(size, limit):
 def check_document(filename, size, limit=MAX_ATTACHMENT_BYTES):
     """Every problem that keeps ``filename`` (``size`` bytes) from being sent to tilbago.
 
-    Returns a list of :class:`tilbago.validation.Problem` (empty when the file may go);
+    Returns a list of :class:`tilbago.problems.Problem` (empty when the file may go);
     the Odoo layer renders them with ``problem.render(env._)``.
     """
     problems = []

@@ -38,7 +38,7 @@ def translate(template, params, gettext=None):
 
 
 def translate_problem(problem, gettext=None):
-    """A :class:`tilbago.validation.Problem` in the language of ``gettext``."""
+    """A :class:`tilbago.problems.Problem` in the language of ``gettext``."""
     if gettext is not None:
         try:
             return problem.render(gettext)
@@ -91,7 +91,7 @@ class TilbagoError(Exception):
 class InvalidPayload(TilbagoError):
     """The payload breaks one or more rules of the contract; nothing was sent.
 
-    ``problems`` is the list of every :class:`tilbago.validation.Problem` found.
+    ``problems`` is the list of every :class:`tilbago.problems.Problem` found.
     """
 
     error_kind = "invalid"

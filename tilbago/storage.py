@@ -33,7 +33,8 @@ import tempfile
 import unicodedata
 
 from .i18n import _
-from .validation import FieldValueError, find_invisible
+from .problems import FieldValueError
+from .validation import find_invisible
 
 __all__ = [
     "MAX_NAME_BYTES",
@@ -99,7 +100,7 @@ def _inside(path, folder):
 def check_storage_root(path, protected=(), label=LABEL_STORAGE):
     """The case files folder ``path`` resolved, if it is a folder the cases may go into.
 
-    Refused with :class:`~tilbago.validation.FieldValueError` (naming ``label``): a path
+    Refused with :class:`~tilbago.problems.FieldValueError` (naming ``label``): a path
     that is not text, holds a NUL, control or invisible character, is not absolute, has a
     ``..`` part, or that is, once symlinks and ``..`` are resolved, ``/`` or inside
     :data:`SYSTEM_FOLDERS` (``/lib*`` included) or one of ``protected`` (the caller's own

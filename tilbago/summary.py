@@ -16,7 +16,8 @@ from decimal import Decimal, InvalidOperation
 from .i18n import _
 from .money import format_chf, from_rappen, to_decimal
 from .swiss import COLLOCATION_CLASSES, interest, payment_order_fee
-from .validation import CASE_LABELS, CLAIM_LABELS, LANGUAGES, PERSON_LABELS, SEXES
+from .problems import CASE_LABELS, CLAIM_LABELS, PERSON_LABELS
+from .validation import LANGUAGES, SEXES
 
 HEADING_CLAIM = _("Claim")
 HEADING_DEBTOR = _("Debtor")

@@ -4,7 +4,7 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
-from tilbago import summary, validation
+from tilbago import problems, summary
 from tilbago.summary import as_text, costs, summarize
 
 TODAY = datetime.date(2021, 12, 20)
@@ -122,7 +122,7 @@ def test_missing_required_values_show_a_dash(epsitec_case):
 def test_translated_with_the_callers_words_and_formats(epsitec_case):
     french = {
         "Claim": "Créance",
-        validation.CLAIM_LABELS["claim"]["interestDateFrom"]: "Intérêts dès",
+        problems.CLAIM_LABELS["claim"]["interestDateFrom"]: "Intérêts dès",
         summary.NO: "non",
     }
     sections = summarize(
