@@ -74,7 +74,6 @@ class TilbagoCase(models.Model):
     )
     dispute_reason_id = fields.Many2one(
         "tilbago.dispute.reason",
-        string="Dispute Reason",
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
         check_company=True,
         tracking=True,
@@ -96,7 +95,6 @@ class TilbagoCase(models.Model):
     )
     risk_code_id = fields.Many2one(
         "tilbago.risk.code",
-        string="Risk Code",
         compute="_compute_risk_code_id",
         inverse="_inverse_risk_code_id",
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
@@ -104,7 +102,6 @@ class TilbagoCase(models.Model):
     )
     scenario_id = fields.Many2one(
         "tilbago.scenario",
-        string="Scenario",
         compute="_compute_scenario_id",
         store=True,
         readonly=False,
@@ -179,10 +176,10 @@ class TilbagoCase(models.Model):
 
     # -- rules -----------------------------------------------------------------------
     def _tilbago_check_user_write(self, vals):
-        super()._tilbago_check_user_write(vals)
         protected = set(vals) & set(STAGE_FIELDS)
         if protected and not self.env.su:
             self._tilbago_refuse(protected)
+        return super()._tilbago_check_user_write(vals)
 
     def write(self, vals):
         if not set(vals) & set(PLANNING_FIELDS):

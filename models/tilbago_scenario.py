@@ -93,7 +93,6 @@ class TilbagoScenarioStep(models.Model):
     stage = fields.Selection(STEP_STAGES, required=True)
     activity_type_id = fields.Many2one(
         "mail.activity.type",
-        string="Activity Type",
         required=True,
         domain="['|', ('res_model', '=', False), ('res_model', '=', 'tilbago.case')]",
     )

@@ -161,7 +161,7 @@ class TestCollectionFile(_CollectionMixin, TilbagoCaseCommon):
         wizard_model = self.env["tilbago.case.set.stage"].with_user(self.manager)
         with freeze_time("2026-03-06"):
             action = case.with_user(self.manager).action_set_stage()
-            wizard = wizard_model.with_context(action["context"]).create(
+            wizard = wizard_model.with_context(**action["context"]).create(
                 {"stage": "payment_order", "stage_date": "2026-03-02", "note": "Letter of 5 March"}
             )
             wizard.action_apply()
