@@ -17,7 +17,7 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     # ==================================================================================
-    # Debt enforcement case (issue 5)
+    # Debt enforcement case
     # ==================================================================================
     tilbago_case_id = fields.Many2one(
         "tilbago.case",

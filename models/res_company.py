@@ -144,7 +144,7 @@ class ResCompany(models.Model):
             return tilbago_client.PRODUCTION_URL
         return TILBAGO_SANDBOX_URL
 
-    # -- checks (issue 3) --------------------------------------------------------------
+    # -- checks ------------------------------------------------------------------------
 
     def _tilbago_label(self, fname):
         return self._fields[fname]._description_string(self.env)

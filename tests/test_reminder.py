@@ -509,7 +509,7 @@ class TestReminderLettersAndLanguages(ReminderCommon):
         for short, code in langs.items():
             vals = {"name": f"Debtor {short}", "email": f"{short}@example.com", "lang": code}
             partners[short] = self.env["res.partner"].create(vals)
-        # the debtor language field (issue 3) wins over the partner language
+        # the debtor language field wins over the partner language
         if "tilbago_language" in partners["de"]._fields:
             partners["de"].write({"lang": "en_US", "tilbago_language": "de"})
         moves = {short: self._invoice(partner=partner) for short, partner in partners.items()}

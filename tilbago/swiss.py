@@ -50,8 +50,8 @@ PAYMENT_ORDER_FEES = (
 CollocationClass = namedtuple("CollocationClass", "code fr en short")
 
 #: Collocation classes of SchKG 219 al. 4, asked for every claim. ``fr`` is the wording of
-#: the Crésus manual (seed 000), ``en`` its English (translatable) rendering, ``short`` the
-#: few words of a selection list.
+#: the Crésus manual's screens (as the user knows them), ``en`` its English (translatable)
+#: rendering, ``short`` the few words of a selection list.
 COLLOCATION_CLASSES = {
     "1": CollocationClass(
         "1",
@@ -114,7 +114,7 @@ def interest_start(due_date):
 
     With an agreed due date (Verfalltag / jour d'échéance) the debtor is in default once
     that day has passed, without any reminder; interest runs from the next day
-    (seed 000: due 2020-12-19, interest from 2020-12-20). A due date on a Saturday, Sunday
+    (the Crésus manual: due 2020-12-19, interest from 2020-12-20). A due date on a Saturday, Sunday
     or holiday is not moved here, although OR 78 would move it to the next working day
     (claiming from the earlier day is the creditor's common practice); for the strict
     reading pass ``next_working_day(due_date)``.

@@ -77,7 +77,7 @@ def test_default_interest_rate_is_five_percent():
 
 
 def test_interest_starts_the_day_after_the_due_date():
-    # seed 000: due 2020-12-19 ("Date d'échéance"), interest runs from 2020-12-20
+    # the Crésus manual: due 2020-12-19 ("Date d'échéance"), interest runs from 2020-12-20
     assert interest_start(D(2020, 12, 19)) == D(2020, 12, 20)
     assert interest_start(D(2020, 12, 31)) == D(2021, 1, 1)
     assert interest_start(D(2024, 2, 28)) == D(2024, 2, 29)
