@@ -67,7 +67,7 @@ class TilbagoCaseAccounting(models.Model):
     tilbago_accounting_move_count = fields.Integer(
         compute="_compute_tilbago_bookkeeping", groups=_ACCOUNTING_FIELD_GROUPS
     )
-    tilbago_open_principal = _statement_amount(
+    tilbago_invoices_open = _statement_amount(
         "Open Principal", "What the claimed invoices still leave open, taxes included."
     )
     tilbago_provision_target = _statement_amount(
@@ -133,7 +133,7 @@ class TilbagoCaseAccounting(models.Model):
                 case._tilbago_claimed_invoices().sudo().mapped("amount_residual_signed")
             )
             case.tilbago_accounting_move_count = len(moves)
-            case.tilbago_open_principal = open_principal
+            case.tilbago_invoices_open = open_principal
             case.tilbago_provision_target = currency.round(
                 open_principal * case.tilbago_loss_percent / 100.0
             )
@@ -271,7 +271,7 @@ class TilbagoCaseAccounting(models.Model):
             label = self.env._(
                 "Del credere %(case)s (%(debtor)s): %(percent)s %% of %(principal)s",
                 case=case.name, debtor=case.partner_id.display_name,
-                percent=case.tilbago_loss_percent, principal=case.tilbago_open_principal,
+                percent=case.tilbago_loss_percent, principal=case.tilbago_invoices_open,
             )
             moves |= case._tilbago_provision_entry(difference, "provision", label)
         return moves._tilbago_accounting_action()
