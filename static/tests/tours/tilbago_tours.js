@@ -37,6 +37,22 @@ function menu(xmlid) {
     return `[data-menu-xmlid='l10n_ch_tilbago.${xmlid}']`;
 }
 
+/** Open ``xmlid`` from the Debt Collection menu of Invoicing. */
+function debtCollectionMenu(xmlid, content) {
+    return [
+        {
+            content: "Open the Debt Collection menu of Invoicing",
+            trigger: `.o_main_navbar .o_menu_sections button${menu("menu_tilbago_root")}`,
+            run: "click",
+        },
+        {
+            content,
+            trigger: `.o-dropdown--menu .dropdown-item${menu(xmlid)}`,
+            run: "click",
+        },
+    ];
+}
+
 /**
  * From the demo Epsitec invoice: Debt Enforcement, the three steps, Send, the case,
  * Refresh Status, Attach Document. ``texts`` holds what the user's language shows.
@@ -208,16 +224,7 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_requisition_fr", {
 registry.category("web_tour.tours").add("l10n_ch_tilbago_reminders", {
     steps: () => [
         ...stepUtils.goToAppSteps("account.menu_finance", "Open the Invoicing app"),
-        {
-            content: "Open the Debt Collection menu of Invoicing",
-            trigger: `.o_main_navbar .o_menu_sections button${menu("menu_tilbago_root")}`,
-            run: "click",
-        },
-        {
-            content: "Open the overview",
-            trigger: `.o-dropdown--menu .dropdown-item${menu("menu_tilbago_reminder_overview")}`,
-            run: "click",
-        },
+        ...debtCollectionMenu("menu_tilbago_reminder_overview", "Open the overview"),
         {
             content: "The overview opens on the table of the amounts due by level",
             trigger: ".o_pivot_view .o_pivot th:contains(Litigation)",
@@ -233,16 +240,7 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_reminders", {
             trigger: ".o_graph_view .o_graph_canvas_container canvas",
             run: screen("overview_graph"),
         },
-        {
-            content: "Open the Debt Collection menu again",
-            trigger: `.o_main_navbar .o_menu_sections button${menu("menu_tilbago_root")}`,
-            run: "click",
-        },
-        {
-            content: "Open the invoices in litigation",
-            trigger: `.o-dropdown--menu .dropdown-item${menu("menu_tilbago_litigation")}`,
-            run: "click",
-        },
+        ...debtCollectionMenu("menu_tilbago_litigation", "Open the invoices in litigation"),
         {
             content: "The litigation list shows the invoice of Epsitec SA",
             trigger: ".o_list_view .o_data_row:contains(Epsitec SA)",
@@ -343,16 +341,7 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_case_stages", {
         const interventions = ".o_form_view .o_field_widget[name=activity_ids]";
         return [
             ...stepUtils.goToAppSteps("account.menu_finance", "Open the Invoicing app"),
-            {
-                content: "Open the Debt Collection menu of Invoicing",
-                trigger: `.o_main_navbar .o_menu_sections button${menu("menu_tilbago_root")}`,
-                run: "click",
-            },
-            {
-                content: "Open the cases",
-                trigger: `.o-dropdown--menu .dropdown-item${menu("menu_tilbago_case")}`,
-                run: "click",
-            },
+            ...debtCollectionMenu("menu_tilbago_case", "Open the cases"),
             {
                 content: "Open the case of Costruzioni Ceresio SA, its payment order served",
                 trigger: ".o_list_view .o_data_row:contains(Costruzioni Ceresio SA) .o_data_cell[name=name]",
@@ -471,16 +460,7 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_case_stages", {
                 trigger: ".o_form_view .o_field_widget[name=tilbago_open_principal]:contains(8,750.00)",
                 run: screen("statement"),
             },
-            {
-                content: "Open the Debt Collection menu again",
-                trigger: `.o_main_navbar .o_menu_sections button${menu("menu_tilbago_root")}`,
-                run: "click",
-            },
-            {
-                content: "Open the actions to do",
-                trigger: `.o-dropdown--menu .dropdown-item${menu("menu_tilbago_actions_to_do")}`,
-                run: "click",
-            },
+            ...debtCollectionMenu("menu_tilbago_actions_to_do", "Open the actions to do"),
             {
                 content: "The lifting of the objection is among the collector's actions",
                 trigger: ".o_list_view .o_data_row:contains(Lift the opposition)",
