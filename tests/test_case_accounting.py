@@ -4,6 +4,7 @@
 taxes and reconciliation, the case's statement, and who may book."""
 
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -312,6 +313,27 @@ class TestCaseAccounting(CaseAccountingCommon):
         self.assertEqual(refund.amount_tax, 94.0)
         self.assertEqual(invoice.amount_residual, 0.0)
         self.assertEqual(invoice.payment_state, "reversed", "written off entirely")
+
+    def test_statement_open_principal_is_not_the_bookkeeping_one(self):
+        """The statement's open principal (payments allocated as OR 85 says) is read by
+        the collector too, and reading it writes nothing on the case; the provision
+        rests on the invoices' residual, a field of its own for accounting users."""
+        invoice = self._vat_invoice()
+        case = self._case(invoice, state="opposition")
+        self._pay(invoice, 581.0)
+        self.env.invalidate_all()
+        with patch.object(type(case), "write", side_effect=AssertionError("a read wrote")):
+            figures = case.with_user(self.collector).read(
+                ["tilbago_principal", "tilbago_paid_principal", "tilbago_open_principal"]
+            )[0]
+        self.assertAlmostEqual(
+            figures["tilbago_open_principal"],
+            figures["tilbago_principal"] - figures["tilbago_paid_principal"],
+            places=2,
+        )
+        self.assertEqual(case.with_user(self.billing_user).tilbago_provision_base, 500.0)
+        with self.assertRaises(AccessError):
+            case.with_user(self.collector).read(["tilbago_provision_base"])
 
     # -- rules ---------------------------------------------------------------------------
     def test_only_accounting_users_book_and_only_the_addon_links(self):

@@ -12,8 +12,10 @@ that log ``tilbago_screen: <name>``) in Odoo's ``--screenshots`` folder.
 
 import os
 from contextlib import contextmanager
+from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
@@ -103,6 +105,32 @@ class TestTour(TilbagoDemoCommon, HttpCase):
         with self._screenshots() as options:
             self.start_tour("/odoo", "l10n_ch_tilbago_reminders", login="admin", **options)
         self.assertFalse(self.sandbox.cases())
+
+    def test_case_stages_tour(self):
+        """The administrator follows the demo case of Costruzioni Ceresio from its
+        payment order to the objection the office communicated: the collection file,
+        the deadlines of each stage, the statement and the actions to do."""
+        case = self.env["tilbago.case"].search(
+            [("invoice_ids", "in", self.env.ref("l10n_ch_tilbago.demo_invoice_ceresio_case").id)]
+        )
+        self.assertEqual(case.state, "payment_order")
+        with self._screenshots() as options:
+            self.start_tour("/odoo", "l10n_ch_tilbago_case_stages", login="admin", **options)
+        self.assertEqual(case.state, "opposition")
+        # the date entered in the wizard, not the day of the click
+        self.assertTrue(case.date_opposition < fields.Date.context_today(case))
+        self.assertEqual(case.history_ids.sorted("id")[-1].state, "opposition")
+        [lift] = case.activity_ids.filtered("tilbago_step_id")
+        self.assertEqual(
+            lift.tilbago_step_id,
+            self.env.ref("l10n_ch_tilbago.tilbago_scenario_step_lift_opposition"),
+        )
+        self.assertEqual(lift.date_deadline, case.date_opposition + timedelta(days=30))
+        self.assertTrue(
+            case.message_ids.filtered(lambda m: "Letter of the office" in m.body)
+        )
+        # setting a stage by hand sends nothing to tilbago
+        self.assertEqual(self.sandbox.requests, [])
 
     def test_settings_tour(self):
         """The administrator tests the connection from the settings page."""

@@ -7,6 +7,7 @@
 // Steps whose run() logs "tilbago_screen: <name>" mark a finished screen: the Python test
 // can take a screenshot there (TILBAGO_TOUR_SCREENSHOTS=1). The log is harmless otherwise.
 
+import { formatDate } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
@@ -34,6 +35,22 @@ function stage(...values) {
 
 function menu(xmlid) {
     return `[data-menu-xmlid='l10n_ch_tilbago.${xmlid}']`;
+}
+
+/** Open ``xmlid`` from the Debt Collection menu of Invoicing. */
+function debtCollectionMenu(xmlid, content) {
+    return [
+        {
+            content: "Open the Debt Collection menu of Invoicing",
+            trigger: `.o_main_navbar .o_menu_sections button${menu("menu_tilbago_root")}`,
+            run: "click",
+        },
+        {
+            content,
+            trigger: `.o-dropdown--menu .dropdown-item${menu(xmlid)}`,
+            run: "click",
+        },
+    ];
 }
 
 /**
@@ -207,16 +224,7 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_requisition_fr", {
 registry.category("web_tour.tours").add("l10n_ch_tilbago_reminders", {
     steps: () => [
         ...stepUtils.goToAppSteps("account.menu_finance", "Open the Invoicing app"),
-        {
-            content: "Open the Debt Collection menu of Invoicing",
-            trigger: `.o_main_navbar .o_menu_sections button${menu("menu_tilbago_root")}`,
-            run: "click",
-        },
-        {
-            content: "Open the overview",
-            trigger: `.o-dropdown--menu .dropdown-item${menu("menu_tilbago_reminder_overview")}`,
-            run: "click",
-        },
+        ...debtCollectionMenu("menu_tilbago_reminder_overview", "Open the overview"),
         {
             content: "The overview opens on the table of the amounts due by level",
             trigger: ".o_pivot_view .o_pivot th:contains(Litigation)",
@@ -232,16 +240,7 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_reminders", {
             trigger: ".o_graph_view .o_graph_canvas_container canvas",
             run: screen("overview_graph"),
         },
-        {
-            content: "Open the Debt Collection menu again",
-            trigger: `.o_main_navbar .o_menu_sections button${menu("menu_tilbago_root")}`,
-            run: "click",
-        },
-        {
-            content: "Open the invoices in litigation",
-            trigger: `.o-dropdown--menu .dropdown-item${menu("menu_tilbago_litigation")}`,
-            run: "click",
-        },
+        ...debtCollectionMenu("menu_tilbago_litigation", "Open the invoices in litigation"),
         {
             content: "The litigation list shows the invoice of Epsitec SA",
             trigger: ".o_list_view .o_data_row:contains(Epsitec SA)",
@@ -316,4 +315,166 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_settings", {
             run: screen("settings_tested"),
         },
     ],
+});
+
+/**
+ * A run() that fails unless the list has a row of case ``ref`` containing ``text``
+ * (``present``) or none (``!present``): the demo cases share their deadlines' wording.
+ */
+function caseRow(ref, text, present = true) {
+    return function () {
+        const rows = [...document.querySelectorAll(".o_list_view .o_data_row")].filter(
+            (row) => row.textContent.includes(ref()) && row.textContent.includes(text)
+        );
+        if (Boolean(rows.length) !== present) {
+            throw new Error(`${present ? "No" : "A"} row of ${ref()} with "${text}"`);
+        }
+    };
+}
+
+registry.category("web_tour.tours").add("l10n_ch_tilbago_case_stages", {
+    steps: () => {
+        // the day the office communicated the objection: three days ago
+        const objectionDate = formatDate(luxon.DateTime.local().minus({ days: 3 }));
+        let reference = "";
+        const ref = () => reference;
+        const interventions = ".o_form_view .o_field_widget[name=activity_ids]";
+        return [
+            ...stepUtils.goToAppSteps("account.menu_finance", "Open the Invoicing app"),
+            ...debtCollectionMenu("menu_tilbago_case", "Open the cases"),
+            {
+                content: "Open the case of Costruzioni Ceresio SA, its payment order served",
+                trigger: ".o_list_view .o_data_row:contains(Costruzioni Ceresio SA) .o_data_cell[name=name]",
+                run: "click",
+            },
+            {
+                content: "The case is at the payment order",
+                trigger: `.o_form_view .o_form_statusbar:has(${stage("payment_order")})`,
+                run() {
+                    reference = document
+                        .querySelector(".o_form_view .o_field_widget[name=name]")
+                        .textContent.trim();
+                    screen("case_payment_order")();
+                },
+            },
+            {
+                content: "It is urgent",
+                trigger: ".o_form_view .o_field_widget[name=priority] .o_priority_star.fa-star:eq(1)",
+            },
+            {
+                content: "Open the collection file",
+                trigger: ".o_form_view .o_notebook a.nav-link[name=collection_file]",
+                run: "click",
+            },
+            {
+                content: "The debtor disputes the quality of the work",
+                trigger: ".o_form_view .o_field_widget[name=dispute_reason_id] input:value(Disputed quality)",
+            },
+            {
+                content: "Maria Rossi is the debtor's contact",
+                trigger: ".o_form_view .o_field_widget[name=debtor_contact_id] input:value(/Maria Rossi/)",
+                run: screen("collection_file"),
+            },
+            {
+                content: "Open the participants",
+                trigger: ".o_form_view .o_notebook a.nav-link[name=participants]",
+                run: "click",
+            },
+            {
+                content: "The office of Lugano takes part",
+                trigger: ".o_form_view .o_field_widget[name=participant_ids] .o_data_row:contains(Ufficio di esecuzione di Lugano)",
+            },
+            {
+                content: "Maria Rossi takes part for the debtor",
+                trigger: ".o_form_view .o_field_widget[name=participant_ids] .o_data_row:contains(Maria Rossi)",
+                run: screen("participants"),
+            },
+            {
+                content: "Open the interventions",
+                trigger: ".o_form_view .o_notebook a.nav-link[name=interventions]",
+                run: "click",
+            },
+            {
+                content: "The deadline to oppose the payment order is planned",
+                trigger: `${interventions} .o_data_row:contains(Debtor may oppose until)`,
+            },
+            {
+                content: "So are the deadline to pay and the continuation",
+                trigger: `${interventions}:has(.o_data_row:contains(Payment due by)):has(.o_data_row:contains(Request continuation))`,
+                run: screen("interventions_payment_order"),
+            },
+            {
+                content: "Set the stage the office communicated",
+                trigger: ".o_form_view .o_statusbar_buttons button[name=action_set_stage]",
+                run: "click",
+            },
+            {
+                content: "The debtor raised an objection",
+                trigger: `${MODAL} .o_field_widget[name=stage] select`,
+                run: 'select "opposition"',
+            },
+            {
+                content: "Three days ago",
+                trigger: `${MODAL} .o_field_widget[name=stage_date] input`,
+                run: `edit ${objectionDate}`,
+            },
+            {
+                content: "Add a note for the chatter",
+                trigger: `${MODAL} .o_field_widget[name=note] input`,
+                run: "edit Letter of the office",
+            },
+            {
+                content: "The date is kept",
+                trigger: `${MODAL} .o_field_widget[name=stage_date] input:value(${objectionDate})`,
+                run: screen("set_stage"),
+            },
+            {
+                content: "Set the stage",
+                trigger: ".modal-footer button[name=action_apply]",
+                run: "click",
+            },
+            {
+                content: "The case shows the objection",
+                trigger: `body:not(:has(.modal)) .o_form_view .o_form_statusbar:has(${stage("opposition")})`,
+            },
+            {
+                content: "The lifting of the objection is planned",
+                trigger: `${interventions} .o_data_row:contains(Lift the opposition)`,
+            },
+            {
+                content: "The deadlines of the payment order are closed",
+                trigger: `${interventions}:not(:has(.o_data_row:contains(Debtor may oppose until))):not(:has(.o_data_row:contains(Payment due by))):not(:has(.o_data_row:contains(Request continuation)))`,
+                run: screen("interventions_opposition"),
+            },
+            {
+                content: "Open the statement",
+                trigger: ".o_form_view .o_notebook a.nav-link[name=statement]",
+                run: "click",
+            },
+            {
+                content: "The principal claimed is the invoice's",
+                trigger: ".o_form_view .o_field_widget[name=tilbago_principal]:contains(8,750.00)",
+            },
+            {
+                content: "Nothing was received, the principal is still open",
+                trigger: ".o_form_view .o_field_widget[name=tilbago_open_principal]:contains(8,750.00)",
+                run: screen("statement"),
+            },
+            ...debtCollectionMenu("menu_tilbago_actions_to_do", "Open the actions to do"),
+            {
+                content: "The lifting of the objection is among the collector's actions",
+                trigger: ".o_list_view .o_data_row:contains(Lift the opposition)",
+                run: caseRow(ref, "Lift the opposition"),
+            },
+            {
+                content: "The closed deadlines of the payment order are not",
+                trigger: ".o_list_view .o_data_row",
+                run() {
+                    caseRow(ref, "Debtor may oppose until", false)();
+                    caseRow(ref, "Payment due by", false)();
+                    screen("actions_to_do")();
+                },
+            },
+        ];
+    },
 });
