@@ -63,6 +63,8 @@ class TilbagoCase(models.Model):
                 "tilbago_id": DEMO_ID_PREFIX + case.external_ref,
                 "state": "review" if review else "submitted",
                 "date_sent": sent_on,
+                # the file was opened when the request went out, not on the install day
+                "date_start": fields.Date.to_date(sent_on),
             }
         )
         case._tilbago_link_invoices()

@@ -88,6 +88,14 @@ class TestDemo(TilbagoDemoCommon, TransactionCase):
             {"review", "payment_order", "opposition", "certificate_of_loss", "error"},
         )
 
+    def test_demo_files_start_when_their_request_went_out(self):
+        """A demo case sent days ago was opened as a collection file that day, so the
+        deadlines and the start date tell one story."""
+        sent = self._demo_cases().filtered("date_sent")
+        self.assertTrue(sent)
+        for case in sent:
+            self.assertEqual(case.date_start, case.date_sent.date(), case.name)
+
     def test_demo_invoice_passes_the_wizard_checks(self):
         """The Epsitec invoice goes through the wizard without a warning or a problem."""
         admin = self.env.ref("base.user_admin")
