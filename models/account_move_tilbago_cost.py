@@ -32,27 +32,19 @@ class AccountMoveTilbagoCost(models.Model):
         help="The enforcement cost advanced this entry books, or books the recovery of.",
     )
 
-    def _tilbago_check_cost_link(self, vals):
+    def _tilbago_check_accounting_link(self, vals):
+        # create and write check the links there (account_move_tilbago_accounting.py)
         if not self.env.su and "tilbago_accounting_cost_id" in vals:
             raise AccessError(self.env._(
                 "The link of a journal entry to an enforcement cost is set by the debt "
                 "collection module only, when it books the cost from the case."
             ))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._tilbago_check_cost_link(vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._tilbago_check_cost_link(vals)
-        return super().write(vals)
+        return super()._tilbago_check_accounting_link(vals)
 
     @api.constrains("tilbago_accounting_cost_id", "tilbago_accounting_kind", "state")
     def _check_tilbago_cost_booked_once(self):
-        costs = self.filtered(lambda m: m.tilbago_accounting_kind == "cost").tilbago_accounting_cost_id
-        for cost in costs:
+        booking = self.filtered(lambda m: m.tilbago_accounting_kind == "cost")
+        for cost in booking.tilbago_accounting_cost_id:
             booked = cost.sudo().move_ids.filtered(
                 lambda m: m.tilbago_accounting_kind == "cost" and m.state != "cancel"
             )

@@ -14,8 +14,12 @@ Every entry is prepared as a draft the accountant reviews and posts (docs/bookke
 - *Recovery*: money received later on a written-off claim is invoiced again with the
   original taxes (the VAT is due again, MWSTG art. 41 para 2), on the recovery account.
 
-The statement of the case (provisioned, written off, recovered) is computed from the
-posted entries linked to it, never stored beside them, so it always agrees with the books.
+- *Enforcement costs advanced* (tilbago_case_cost.py): the entries of each cost and of
+  what the debtor paid of it, on the receivable "costs to recover".
+
+The statement of the case (provisioned, written off, recovered, costs booked and
+recovered) is computed from the posted entries linked to it, never stored beside them, so
+it always agrees with the books.
 """
 
 from odoo import api, fields, models
