@@ -76,7 +76,7 @@ class TilbagoCaseCost(models.Model):
         string="Booked",
         compute="_compute_tilbago_cost_booking",
         help="A vendor bill or journal entry not cancelled books this cost: its date, "
-        "amount and case no longer change.",
+        "amount, case, office and account no longer change.",
     )
     recovered_booked = fields.Monetary(
         string="Recovery Booked",
@@ -109,8 +109,11 @@ class TilbagoCaseCost(models.Model):
         statements = self.case_id._tilbago_statements()
         for cost in self:
             statement = statements.get(cost.case_id.id)
-            left = statement.costs.get(cost.id) if statement else None
-            cost.recovered = cost.amount - float(left) if left is not None else 0.0
+            # a cost dated after the statement is not owed yet: nothing paid it
+            if not statement or cost.id not in statement.costs or cost.date > statement.date:
+                cost.recovered = 0.0
+                continue
+            cost.recovered = cost.amount - float(statement.costs[cost.id])
 
     @api.constrains("amount")
     def _check_amount(self):

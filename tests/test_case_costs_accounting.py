@@ -165,9 +165,16 @@ class TestCaseCostsAccounting(CaseCostsCommon):
         invoice = self._vat_invoice()
         case, cost = self._cost_case(invoice)
         self._moves_of(cost.with_user(self.billing_user).action_tilbago_book_bill()).action_post()
+        later = self.env["tilbago.case.cost"].create({
+            "case_id": case.id, "date": date(2025, 7, 1), "description": "Continuation fee",
+            "amount": 40.0, "partner_id": self.office.id,
+        })
         self._pay(invoice, 50.0)  # on 1 June 2025: all of it pays the cost first
         cost.invalidate_recordset()
         self.assertEqual(cost.recovered, 50.0)
+        # a cost incurred after the payment: nothing paid it (on 15 June 2025)
+        later = later.with_context(tilbago_today=date(2025, 6, 15))
+        self.assertEqual(later.recovered, 0.0)
         recovery = self._moves_of(case.action_tilbago_book_cost_recovery())
         self.assertEqual(self._lines(recovery), {"1100": (50.0, 0.0), "1190": (0.0, 50.0)})
         recovery.action_post()
