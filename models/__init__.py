@@ -30,3 +30,4 @@ from . import tilbago_scenario
 from . import tilbago_case_participant
 from . import tilbago_case_collection
 from . import mail_activity
+from . import account_move_tilbago_cost

@@ -448,3 +448,30 @@ class ResCompanyTilbagoAccounting(models.Model):
                 company=self.name, settings=self._tilbago_settings_path(),
             ))
         return journal
+
+
+# -- enforcement costs advanced: the receivable they are booked to ----------------------
+# 1190 "Other short-term receivables" of the Swiss SME chart: the costs the creditor
+# advances to the enforcement office are owed back by the debtor (SchKG 68), a claim
+# that is neither a trade receivable of 1100 (no invoice, no VAT, outside the debtor's
+# open items) nor an advance or loan (1140); a balance sheet account, not an expense,
+# since they are recovered first from what the debtor pays (OR 85).
+TILBAGO_DEFAULT_ACCOUNT_CODES["tilbago_cost_receivable_account_id"] = "1190"
+
+
+class ResCompanyTilbagoCostAccounting(models.Model):
+    _inherit = "res.company"
+
+    tilbago_cost_receivable_account_id = fields.Many2one(
+        "account.account",
+        string="Enforcement Costs to Recover Account",
+        check_company=True,
+        help="Balance sheet account debited by the enforcement costs advanced to the "
+        "office and credited when the debtor pays them back. Empty: account 1190 of "
+        "the Swiss chart.",
+    )
+
+    @api.constrains("tilbago_cost_receivable_account_id")
+    def _check_tilbago_cost_account_company(self):
+        # TILBAGO_DEFAULT_ACCOUNT_CODES holds this field too: the same check
+        self._check_tilbago_accounting_company()

@@ -236,3 +236,6 @@ class ResConfigSettingsTilbagoAccounting(models.TransientModel):
     tilbago_loss_certificate = fields.Float(
         related="company_id.tilbago_loss_certificate", readonly=False
     )
+    tilbago_cost_receivable_account_id = fields.Many2one(
+        related="company_id.tilbago_cost_receivable_account_id", readonly=False
+    )

@@ -14,14 +14,20 @@ Every entry is prepared as a draft the accountant reviews and posts (docs/bookke
 - *Recovery*: money received later on a written-off claim is invoiced again with the
   original taxes (the VAT is due again, MWSTG art. 41 para 2), on the recovery account.
 
-The statement of the case (provisioned, written off, recovered) is computed from the
-posted entries linked to it, never stored beside them, so it always agrees with the books.
+- *Enforcement costs advanced* (tilbago_case_cost.py): the entries of each cost and of
+  what the debtor paid of it, on the receivable "costs to recover".
+
+The statement of the case (provisioned, written off, recovered, costs booked and
+recovered) is computed from the posted entries linked to it, never stored beside them, so
+it always agrees with the books.
 """
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
+from ..tilbago import allocation
+from ..tilbago import money as tilbago_money
 from .res_company import TILBAGO_STAGE_LOSS_FIELDS
 
 ACCOUNTING_GROUP = "account.group_account_invoice"
@@ -87,6 +93,15 @@ class TilbagoCaseAccounting(models.Model):
     tilbago_recovered = _statement_amount(
         "Recovered", "Posted recovery invoices, taxes included."
     )
+    tilbago_costs_booked = _statement_amount(
+        "Costs Booked",
+        "Enforcement costs advanced in posted vendor bills and entries of the case.",
+    )
+    tilbago_costs_recovery_booked = _statement_amount(
+        "Costs Recovered (Booked)",
+        "What posted entries moved out of the enforcement costs to recover, as the "
+        "debtor paid them.",
+    )
 
     @api.constrains("tilbago_loss_percent")
     def _check_tilbago_loss_percent(self):
@@ -149,6 +164,13 @@ class TilbagoCaseAccounting(models.Model):
                 posted.filtered(lambda m: m.tilbago_accounting_kind == "recovery")
                 .mapped("amount_total_signed")
             )
+            # a vendor bill's total is negative, an entry's positive: the amount either way
+            for fname, kind in (("tilbago_costs_booked", "cost"),
+                                ("tilbago_costs_recovery_booked", "cost_recovery")):
+                case[fname] = sum(
+                    abs(move.amount_total_signed)
+                    for move in posted if move.tilbago_accounting_kind == kind
+                )
 
     def _tilbago_provision_booked(self):
         """Del credere of the case in every entry not cancelled (posted and draft)."""
@@ -205,18 +227,22 @@ class TilbagoCaseAccounting(models.Model):
         if not self.env.su and not self.env.user.has_group(ACCOUNTING_GROUP):
             raise AccessError(self.env._(
                 "Only accounting users (Invoicing: Billing or above) may book the "
-                "provision, write-off or recovery of a debt enforcement case."
+                "provision, write-off, recovery or enforcement costs of a debt enforcement "
+                "case."
             ))
         self.check_access("read")
 
-    def _tilbago_accounting_link(self, moves, kind, invoice=None):
+    def _tilbago_accounting_link(self, moves, kind, invoice=None, cost=None):
         """Link ``moves`` to the case, as the addon (the link is not the user's to set)."""
         self.ensure_one()
-        moves.sudo().write({
+        vals = {
             "tilbago_accounting_case_id": self.id,
             "tilbago_accounting_kind": kind,
             "tilbago_accounting_invoice_id": invoice.id if invoice else False,
-        })
+        }
+        if cost:
+            vals["tilbago_accounting_cost_id"] = cost.id
+        moves.sudo().write(vals)
         return moves
 
     # -- provision -----------------------------------------------------------------------
@@ -380,6 +406,69 @@ class TilbagoCaseAccounting(models.Model):
             ratio = (line.price_total / line.price_subtotal) if line.price_subtotal else 1.0
             line.price_unit = currency.round(line.price_unit + difference / ratio)
         return move
+
+    # -- enforcement costs advanced (tilbago_case_cost.py) -------------------------------
+    def _tilbago_cost_entry(self, date, amount, currency, label, debit, credit):
+        """A draft entry of ``amount`` (``currency``) in the del credere journal from
+        ``credit`` to ``debit``, each an (account, partner) pair."""
+        self.ensure_one()
+        company = self.company_id
+        balance = currency._convert(amount, company.currency_id, company, date)
+        return self.env["account.move"].with_company(company).create({
+            "move_type": "entry",
+            "company_id": company.id,
+            "journal_id": company._tilbago_accounting_journal().id,
+            "date": date,
+            "ref": label,
+            "line_ids": [
+                fields.Command.create({
+                    "name": label, "account_id": account.id, "partner_id": partner.id,
+                    "currency_id": currency.id, "amount_currency": sign * amount,
+                    "balance": sign * balance,
+                })
+                for (account, partner), sign in ((debit, 1), (credit, -1))
+            ],
+        })
+
+    def action_tilbago_book_cost_recovery(self):
+        """A draft entry per booked cost for what the debtor paid of it since last time."""
+        self._tilbago_check_accounting_user()
+        moves = self.cost_ids._tilbago_book_recovery()
+        if not moves:
+            raise UserError(self.env._(
+                "The debtor's payments paid no enforcement cost booked that is not "
+                "already moved out of the costs to recover."
+            ))
+        return moves._tilbago_accounting_action()
+
+    def _tilbago_payments(self):
+        """The debtor's payments, plus those reconciled with a posted cost recovery entry.
+
+        Posting a recovery entry and reconciling its receivable line with what the
+        debtor's payment left open consumes that remainder, which the statement counts as
+        paid: it is counted back here, on the day of the payment, so the statement of the
+        case (and the costs paid) stays what it was before the booking.
+        """
+        payments = super()._tilbago_payments()
+        cases = self.filtered(lambda c: c.date_sent and c.id)
+        if not cases:
+            return payments
+        lines = self.env["account.move.line"].sudo().search([
+            ("move_id.tilbago_accounting_case_id", "in", cases.ids),
+            ("move_id.tilbago_accounting_kind", "=", "cost_recovery"),
+            ("move_id.state", "=", "posted"),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("debit", ">", 0),
+        ])
+        for line in lines:
+            case = line.move_id.tilbago_accounting_case_id
+            payments.setdefault(case.id, [])
+            for partial in line.matched_credit_ids:
+                payments[case.id].append(allocation.Payment(
+                    partial.credit_move_id.date,
+                    tilbago_money.from_float(partial.debit_amount_currency),
+                ))
+        return payments
 
     def action_view_tilbago_accounting_moves(self):
         self.ensure_one()

@@ -18,3 +18,4 @@ from . import test_case_payment
 from . import test_case_dossier
 from . import test_case_accounting
 from . import test_collection_file
+from . import test_case_costs_accounting
