@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Payments after the request, the costs advanced and the statement (OR 85)."""
 
+import importlib.util
+import os
 from datetime import date
 from decimal import Decimal
 
@@ -82,6 +84,33 @@ class TestCasePayment(TilbagoCaseCommon):
             case.cost_ids[0].with_user(self.billing_user).amount = 99.0
 
     # -- payments after the request -------------------------------------------------
+    def test_upgrade_fills_the_figures_of_cases_sent_before(self):
+        """The upgrade from 18.0.1 gives the cases sent before it their file's start day
+        and the payment figures the new version stores (empty columns before)."""
+        invoice, case = self._sent_case(1234.50)
+        self._pay(invoice, 500.0)
+        self.env.flush_all()
+        self.env.cr.execute(
+            """UPDATE tilbago_case SET tilbago_amount_recovered = 0,
+                      tilbago_amount_open = 0, date_start = %s WHERE id = %s""",
+            [date(2030, 1, 1), case.id],
+        )
+        self.env.invalidate_all()
+        spec = importlib.util.spec_from_file_location(
+            "l10n_ch_tilbago_post_migrate", os.path.join(
+                os.path.dirname(os.path.dirname(__file__)),
+                "migrations", "18.0.2.0.0", "post-migrate.py",
+            )
+        )
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        script._fill_sent_cases(self.env)
+        self.env.invalidate_all()
+        self.assertEqual(case.date_start, case.date_sent.date())
+        self.assertEqual(case.tilbago_amount_recovered, 500.0)
+        self.assertAlmostEqual(case.tilbago_amount_open, case.tilbago_amount_remaining, 2)
+        self.assertGreater(case.tilbago_amount_open, 0)
+
     def test_partial_payment_after_request(self):
         invoice, case = self._sent_case(1234.50)
         today = fields.Date.context_today(case)

@@ -10,7 +10,11 @@ the total of its fees. Here:
 - each invoice that had a reminder keeps its level (litigation keeps the last level and
   its date) and gets one reminder record per reminder date, marked as taken over
   (the earlier version did not keep the messages);
-- the old columns are dropped.
+- the old columns are dropped;
+- the cases sent before get what the new version stores on them: the collection file
+  starts the day the request went out (the new column was filled with the upgrade day),
+  and the stored payment figures (recovered, open, paid on) are computed from the
+  payments already received, so the analysis counts them at once.
 
 The columns are read by SQL: the fields are gone from the code when this runs.
 """
@@ -112,11 +116,24 @@ def _drop_columns(cr):
             ))
 
 
+def _fill_sent_cases(env):
+    """The cases sent before the upgrade: their file's start and their payment figures."""
+    cases = env["tilbago.case"].with_context(active_test=False).search(
+        [("date_sent", "!=", False)]
+    )
+    for case in cases:
+        case._tilbago_write({"date_start": case.date_sent.date()})
+    cases._tilbago_update_payment_figures()
+    _logger.info("%s cases sent before the upgrade: start dates and payment figures set",
+                 len(cases))
+
+
 def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
     _migrate_levels(env)
     _migrate_invoices(env)
+    _fill_sent_cases(env)
     env.flush_all()
     _drop_columns(cr)
