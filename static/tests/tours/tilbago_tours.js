@@ -344,7 +344,9 @@ registry.category("web_tour.tours").add("l10n_ch_tilbago_case_stages", {
             ...debtCollectionMenu("menu_tilbago_case", "Open the cases"),
             {
                 content: "Open the case of Costruzioni Ceresio SA, its payment order served",
-                trigger: ".o_list_view .o_data_row:contains(Costruzioni Ceresio SA) .o_data_cell[name=name]",
+                // the cases' list (its tilbago ID column), not the invoices' list it replaces,
+                // which also shows a row of Costruzioni Ceresio SA while the action loads
+                trigger: ".o_list_view .o_data_row:contains(Costruzioni Ceresio SA):has(.o_data_cell[name=tilbago_id]) .o_data_cell[name=name]",
                 run: "click",
             },
             {
