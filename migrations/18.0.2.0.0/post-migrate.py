@@ -118,11 +118,15 @@ def _drop_columns(cr):
 
 def _fill_sent_cases(env):
     """The cases sent before the upgrade: their file's start and their payment figures."""
+    env.flush_all()
+    # one statement for all of them (the column was just filled with the upgrade day)
+    env.cr.execute(
+        "UPDATE tilbago_case SET date_start = date_sent::date WHERE date_sent IS NOT NULL"
+    )
+    env.invalidate_all()
     cases = env["tilbago.case"].with_context(active_test=False).search(
         [("date_sent", "!=", False)]
     )
-    for case in cases:
-        case._tilbago_write({"date_start": case.date_sent.date()})
     cases._tilbago_update_payment_figures()
     _logger.info("%s cases sent before the upgrade: start dates and payment figures set",
                  len(cases))
