@@ -213,6 +213,7 @@ class TilbagoCaseBatch(models.Model):
         """Check the requests not saved yet again (after correcting a partner)."""
         self._tilbago_check_may_send()
         lines = self.line_ids.filtered(lambda line: not line.case_id)
+        lines -= lines._tilbago_adopt_cases()
         lines._tilbago_check()
         return True
 

@@ -222,6 +222,23 @@ class TilbagoCaseBatchLine(models.Model):
             return {}
         return result
 
+    def _tilbago_adopt_cases(self):
+        """Link each request sent from the requisition wizard meanwhile ("Open in
+        Wizard") to its case: a case made since the batch, of exactly its invoices.
+        Returns the lines linked; their state follows their case from then on."""
+        adopted = self.browse()
+        for line in self:
+            cases = line.invoice_ids._tilbago_open_cases().sudo()
+            if (
+                len(cases) == 1
+                and cases.create_date >= line.batch_id.create_date
+                and cases.claim_ids.invoice_id == line.invoice_ids
+            ):
+                line._tilbago_write({"case_id": cases.id, "confirmed": False,
+                                     "to_send": False})
+                adopted |= line
+        return adopted
+
     def _tilbago_queue(self):
         """Save each request, checked again, as a draft case and queue it. A request
         with problems now is left unconfirmed with them. Returns the queued lines."""

@@ -3,6 +3,7 @@
 """Many debtors at once: a batch of requests, reviewed, queued and sent by the job."""
 
 import json
+import logging
 from datetime import date
 from unittest.mock import patch
 
@@ -11,6 +12,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .test_case_common import TilbagoCaseCommon
+
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -297,3 +300,41 @@ class TestCaseBatch(TilbagoCaseCommon):
         self.assertIn(
             menu.id, self.env["ir.ui.menu"].with_user(self.billing_user)._visible_menu_ids()
         )
+
+    def test_open_in_wizard_then_check_again_links_the_case(self):
+        invoice = self._invoice(self.epsitec, 300.0, date(2024, 1, 10))
+        other = self._invoice(self.failing, 200.0, date(2024, 1, 31))
+        batch = self._prepare(invoice | other)
+        other_line, line = batch.line_ids
+        action = line.with_user(self.billing_user).action_open_wizard()
+        wizard = self.env["tilbago.requisition.wizard"].browse(action["res_id"])
+        self.assertEqual(wizard.invoice_ids, invoice)
+        case, _action = self._send(wizard)
+        batch.action_check_again()
+        self.assertEqual(line.case_id, case)
+        self.assertEqual(line.state, "sent")
+        self.assertEqual(other_line.state, "ready")
+        self.assertEqual(batch.sent_count, 1)
+
+    def test_preparing_costs_the_same_queries_per_debtor(self):
+        """Preparing grows with the debtors, each costing the same few queries."""
+        partners = self.env["res.partner"].create(
+            [dict(self._epsitec_values(), name="Debtor %02d AG" % i) for i in range(14)]
+        )
+        invoices = [self._invoice(partner, 100.0 + i, date(2024, 1, 10))
+                    for i, partner in enumerate(partners)]  # fmt: skip
+        counts = {}
+        # a warm-up batch first, as a running server has its caches filled
+        for size, chunk in ((0, invoices[:2]), (2, invoices[2:4]), (4, invoices[4:8]),
+                            (6, invoices[8:14])):
+            moves = self.env["account.move"].concat(*chunk).with_user(self.billing_user)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            self.env["tilbago.case.batch"].with_user(self.billing_user)._tilbago_prepare(moves)
+            self.env.flush_all()
+            counts[size] = self.cr.sql_log_count - before
+        per_debtor = (counts[4] - counts[2]) / 2
+        _logger.info("preparing a batch: %s queries (by debtors), %s per debtor",
+                     counts, per_debtor)
+        self.assertEqual(counts[6] - counts[4], counts[4] - counts[2], counts)
