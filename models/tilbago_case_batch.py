@@ -120,9 +120,9 @@ class TilbagoCaseBatch(models.Model):
         """A batch of the requests ``invoices`` make, one per debtor (or more when a
         debtor's invoices make more than 10 claims), each checked as the wizard does."""
         self.check_access("create")
-        invoices.check_access("read")
         if not invoices:
             raise UserError(self.env._("Select at least one customer invoice."))
+        invoices.check_access("read")
         companies = invoices.company_id
         if len(companies) > 1:
             raise UserError(
@@ -150,6 +150,10 @@ class TilbagoCaseBatch(models.Model):
             vals_list += self._tilbago_debtor_requests(
                 invoices.filtered(lambda m, d=debtor: m.commercial_partner_id == d)
             )
+        # entries without a customer: the wizard's rules say why, on a line of their own
+        orphans = invoices.filtered(lambda m: not m.commercial_partner_id)
+        if orphans:
+            vals_list += self._tilbago_debtor_requests(orphans)
         lines = self.env["tilbago.case.batch.line"].sudo().create(
             [dict(vals, batch_id=batch.id, sequence=10 * n) for n, vals in enumerate(vals_list, 1)]
         ).sudo(False)

@@ -97,7 +97,7 @@ class TilbagoCaseBatchLine(models.Model):
         "tilbago.case",
         readonly=True,
         index="btree_not_null",
-        ondelete="restrict",
+        ondelete="set null",
         check_company=True,
     )
     tilbago_id = fields.Char(related="case_id.tilbago_id", string="tilbago Case ID")

@@ -220,10 +220,16 @@ class TestCaseBatch(TilbagoCaseCommon):
         good = self._invoice(self.epsitec, 400.0, date(2024, 1, 20))
         eur = self._invoice(self.epsitec, 100.0, date(2024, 1, 25), currency=self.eur)
         other = self._invoice(self.failing, 200.0, date(2024, 1, 31))
-        batch = self._prepare(sent | good | eur | other)
+        orphan = self.env["account.move"].create(
+            {"move_type": "out_invoice", "company_id": self.company.id}
+        )
+        batch = self._prepare(sent | good | eur | other | orphan)
         lines = batch.line_ids
-        self.assertEqual(len(lines), 3)
-        other_line, good_line, refused = lines
+        self.assertEqual(len(lines), 4)
+        other_line, good_line, refused, orphan_line = lines
+        self.assertEqual(orphan_line.invoice_ids, orphan)
+        self.assertEqual(orphan_line.state, "problem")
+        self.assertIn("not posted", orphan_line.problems)
         self.assertEqual(other_line.invoice_ids, other)
         self.assertEqual(good_line.invoice_ids, good)
         self.assertEqual(good_line.state, "ready")
