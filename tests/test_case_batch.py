@@ -9,9 +9,10 @@ from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_case_common import TilbagoCaseCommon
+from .test_demo import TilbagoDemoCommon
 
 _logger = logging.getLogger(__name__)
 
@@ -344,3 +345,23 @@ class TestCaseBatch(TilbagoCaseCommon):
         _logger.info("preparing a batch: %s queries (by debtors), %s per debtor",
                      counts, per_debtor)
         self.assertEqual(counts[6] - counts[4], counts[4] - counts[2], counts)
+
+
+@tagged("post_install", "-at_install")
+class TestCaseBatchTour(TilbagoDemoCommon, HttpCase):
+    def test_batch_tour(self):
+        """The administrator prepares the requests of two demo debtors in litigation
+        from the list, confirms the ready ones and sends them; the job sends them."""
+        keller = self.env.ref("l10n_ch_tilbago.demo_invoice_keller_r3")
+        keller.tilbago_reminder_state = "litigation"
+        self.start_tour("/odoo", "l10n_ch_tilbago_batch", login="admin")
+        batch = self.env["tilbago.case.batch"].search([], limit=1)
+        self.assertEqual(batch.user_id, self.env.ref("base.user_admin"))
+        epsitec = batch.line_ids.filtered(lambda line: self.demo_invoice in line.invoice_ids)
+        self.assertEqual(epsitec.state, "queued")
+        self.assertEqual(self.sandbox.cases(), [])
+        queued = batch.line_ids.filtered(lambda line: line.state == "queued")
+        self.env["tilbago.case.batch.line"]._cron_send_queued()
+        self.assertEqual(epsitec.state, "sent", epsitec.result)
+        self.assertEqual(self.demo_invoice.tilbago_case_id, epsitec.case_id)
+        self.assertEqual(len(self.sandbox.cases()), len(queued))
