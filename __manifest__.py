@@ -43,6 +43,9 @@
         "views/tilbago_collection_views.xml",
         "views/res_partner_solvency_views.xml",
         "wizards/tilbago_case_set_stage_views.xml",
+        "security/tilbago_case_batch_security.xml",
+        "data/ir_cron_case_batch.xml",
+        "views/tilbago_case_batch_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

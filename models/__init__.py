@@ -31,3 +31,5 @@ from . import tilbago_case_participant
 from . import tilbago_case_collection
 from . import mail_activity
 from . import account_move_tilbago_cost
+from . import tilbago_case_batch
+from . import tilbago_case_batch_line
