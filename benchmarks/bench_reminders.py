@@ -175,32 +175,43 @@ def prepare(env, count, with_email_ratio, per_debtor):
     return followers / max(followed, 1)
 
 
-def timed_run(env, batch_size):
-    """All batches of one cron run, each committed; returns (invoices, seconds, queries)."""
+def timed_run(env, batch_size, progress=0):
+    """All batches of one cron run, each committed; returns (invoices, seconds, queries).
+
+    With ``progress``, prints the rate of each ``progress`` invoices as it goes (the
+    time per invoice along a long run)."""
     Move = env["account.move"]
     cr = env.cr
     done_total = 0
     queries0 = cr.sql_log_count
     start = time.perf_counter()
+    mark = (0, start, queries0)
     while True:
         # the cron's own entry point (its "today" is the date of the run)
         done, remaining = Move._cron_tilbago_reminders(batch_size=batch_size)
         cr.commit()  # as the cron runner does after each call
         done_total += done
+        if progress and done_total - mark[0] >= progress:
+            now = time.perf_counter()
+            print(f"         ... {done_total:>7} done: {(done_total - mark[0]) / (now - mark[1]):.1f} "
+                  f"invoices/s, {(cr.sql_log_count - mark[2]) / (done_total - mark[0]):.1f} "
+                  f"queries/invoice over the last {done_total - mark[0]}, "
+                  f"load {os.getloadavg()[0]:.2f}", flush=True)
+            mark = (done_total, now, cr.sql_log_count)
         if not remaining:
             break
     seconds = time.perf_counter() - start
     return done_total, seconds, cr.sql_log_count - queries0
 
 
-def run_path(env, count, path, batch_size, litigation):
+def run_path(env, count, path, batch_size, litigation, progress=0):
     """Reminder 1 on every invoice by ``path``; then, if asked, litigation."""
     from odoo.addons.l10n_ch_tilbago.models.account_move_reminder_mail import (
         OLD_PATH_CONTEXT_KEY,
     )
 
     path_env = env(context=dict(env.context, **{OLD_PATH_CONTEXT_KEY: path == "old"}))
-    n1, s1, q1 = timed_run(path_env, batch_size)
+    n1, s1, q1 = timed_run(path_env, batch_size, progress)
     assert n1 == count, (n1, count)
     env.cr.execute(
         "SELECT count(*) FROM mail_mail WHERE state = 'outgoing'"
@@ -238,6 +249,8 @@ def main():
                         help="also time the last level -> litigation run (new path's copy)")
     parser.add_argument("--per-debtor", action="store_true",
                         help="leave tilbago_reminder_per_debtor True (one reminder per debtor)")
+    parser.add_argument("--progress", type=int, default=0,
+                        help="print the rate of each PROGRESS invoices along the run")
     args = parser.parse_args()
 
     import odoo
@@ -280,7 +293,8 @@ def main():
                     with Registry(scratch).cursor() as cr:
                         env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": False})
                         rows = run_path(env, count, path, batch_size,
-                                        args.litigation and index == len(args.paths) - 1)
+                                        args.litigation and index == len(args.paths) - 1,
+                                        args.progress)
                         for label, done, seconds, queries, mails in rows:
                             speeds.setdefault(path, done / seconds)
                             print(f"{count:>7}  {label:<42} {done / seconds:>10.1f} "

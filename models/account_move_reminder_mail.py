@@ -60,6 +60,10 @@ class AccountMove(models.Model):
         if self.env.context.get(OLD_PATH_CONTEXT_KEY):
             return self._tilbago_post_reminder_emails_one_by_one(template)
         self._tilbago_render_missing_invoice_pdfs()
+        # what posting reads of each debtor one after the other (the portal link's signup
+        # parameters: the debtor's users, and its contacts when it is written), read for
+        # the whole batch in one query each
+        self.partner_id.sudo().fetch(["user_ids", "child_ids"])
         moves = self._tilbago_reminder_post_context()
         composer = (
             self.env["mail.compose.message"]
