@@ -51,7 +51,8 @@ class AccountMove(models.Model):
         invoice with ``message_post``: the message in the invoice's chatter, the
         e-mail in the layout, threading, the followers' notifications and the bus as
         for any e-mail of the invoice. The invoice PDFs that were never rendered are
-        rendered first, in one batch.
+        rendered first, in one batch. Unlike the former post per invoice, the sender is
+        not subscribed to each invoice (the composer in batch does not).
 
         :return: the messages posted, by invoice id
         """
@@ -85,7 +86,10 @@ class AccountMove(models.Model):
         """While the composer posts a batch of reminders, each invoice's message also
         links the invoice's own PDF (its stored invoice PDF), as the former post per
         invoice did: the composer in batch attaches only what is the same for every
-        record, or reports rendered anew for each one."""
+        record, or reports rendered anew for each one. (The template's
+        ``report_template_ids`` with account.account_invoices would render each PDF again
+        with wkhtmltopdf on every reminder: in Odoo 18 that report has no ``attachment``
+        to reuse, and attach a new copy each time.)"""
         if (
             self.env.context.get(ATTACH_PDF_CONTEXT_KEY)
             and len(self) == 1
