@@ -1,32 +1,41 @@
 #!/usr/bin/env python3
 # Copyright 2026 l10n_ch_tilbago contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Benchmark of the reminder escalation (issue 4).
+"""Benchmark of the reminder run: the former per-invoice path against the batch path.
 
-Creates N overdue customer invoices in a scratch copy of an Odoo database where
-l10n_ch_tilbago is installed, then times one escalation run exactly as the daily cron does
-it: batches of ``CRON_BATCH_SIZE``, each committed before the next one starts (Odoo 18's
-cron runner commits after every call). It prints invoices per second and SQL queries per
-invoice:
+For each N it prepares N overdue customer invoices once in a scratch copy of an Odoo
+database where l10n_ch_tilbago is installed, then, for each path, copies that prepared
+database again and times one escalation run there exactly as the daily cron does it:
+``_cron_tilbago_reminders`` batch after batch (``CRON_BATCH_SIZE`` invoices), each batch
+committed before the next one starts (Odoo 18's cron runner commits after every call).
+Same data, same machine, one run; it prints invoices per second, SQL queries per invoice
+and the ratio batch / former:
 
-- run 1: every invoice reaches reminder 1 (e-mail queued with the invoice PDF, or the
-  "to print" list for debtors without e-mail; chatter message; one tilbago.reminder
-  record per invoice);
-- run 2: invoices at the last level whose delay has passed go to litigation (no e-mail).
+- ``old``: one ``message_post_with_source`` per invoice (the reminders as they were
+  sent before the batch composer, reachable only through the context key
+  ``OLD_PATH_CONTEXT_KEY`` of models/account_move_reminder_mail.py);
+- ``new``: one ``mail.compose.message`` in comment mode over the batch's invoices;
+- with ``--litigation``, then, on the copy of the last path: invoices at the last level
+  whose delay has passed go to litigation (no e-mail; the same for both paths).
 
-The scratch copy (``<DB>_bench_<pid>``, with its filestore) is dropped at the end: the
-database given is left as it was.
+Run 1 sends reminder 1: an e-mail queued with the invoice PDF, or the "to print" list for
+debtors without e-mail (``--email-ratio``), a message in the chatter, one
+``tilbago.reminder`` per invoice, the level change tracked at commit.
 
-Why commit per batch: that is what the cron does. An earlier version ran everything in
-one uncommitted transaction and slowed down as N grew. The profile showed every
-``with_context()`` scanning the environments the transaction still held: one per e-mail,
-kept alive until commit by tracking values recorded while posting. The e-mails are now
-posted with ``mail_notrack``, and this script measures what the cron really runs.
+Data: ``min(N, 500)`` debtors, and as many invoices created with the ORM (posted, the
+debtor a follower as account makes it, the invoice PDF stored as when an invoice is
+sent, so the run measures the reminders, not wkhtmltopdf); the other invoices are copies
+of these made with SQL (moves, lines, followers, stored PDF), which keeps the setup of
+100,000 invoices to minutes. The scratch copies (``<DB>_bench…``, with their
+filestores) are dropped at the end: the database given is left as it was.
 
-    python3 benchmarks/bench_reminders.py -d DB --addons-path ADDONS -n 1000 10000
+If res.company has ``tilbago_reminder_per_debtor`` (one reminder per debtor for all of
+their invoices due), it is set False for the per-invoice comparison; ``--per-debtor``
+leaves it True.
 
-The invoices are "already sent": each has its invoice PDF stored (as Odoo does when an
-invoice is sent), so the run measures the reminders, not wkhtmltopdf.
+    python3 benchmarks/bench_reminders.py -d DB --addons-path ADDONS \\
+        --db_host=/var/run/postgresql -n 1000 10000 --paths old new
+    python3 benchmarks/bench_reminders.py -d DB --addons-path ADDONS -n 100000 --paths new
 """
 import argparse
 import base64
@@ -38,105 +47,192 @@ MINI_PDF = base64.b64encode(
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]"
     b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
+#: invoices (and debtors) created with the ORM; the others are SQL copies of these
+ORM_INVOICES = 500
 
 
-def create_invoices(env, count, with_email_ratio):
+def create_base_invoices(env, count, with_email_ratio):
+    """``count`` debtors with one posted invoice each (ORM), invoice PDF stored."""
     from odoo import Command
 
-    today = datetime.date.today()
-    due = today - datetime.timedelta(days=400)
-    # the share of debtors with an e-mail address is the same for every N (it used to
-    # depend on N: at N >= 625 every debtor had one, which made queries/invoice look
-    # like they grew with N)
-    partner_count = min(count, 500)
-    with_email = round(partner_count * with_email_ratio)
-    partners = env["res.partner"].create(
-        [
-            {
-                "name": f"Bench Debtor {i}",
-                "email": f"debtor{i}@example.com" if i < with_email else False,
-            }
-            for i in range(partner_count)
-        ]
-    )
-    moves = env["account.move"]
-    chunk = 500
-    for start in range(0, count, chunk):
-        vals = []
-        for i in range(start, min(start + chunk, count)):
-            partner = partners[i % partner_count]
-            vals.append(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": due - datetime.timedelta(days=30),
-                    "invoice_date_due": due,
-                    "invoice_payment_term_id": False,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {"name": "Service", "quantity": 1, "price_unit": 100.0 + i % 7,
-                             "tax_ids": [Command.clear()]}
-                        )
-                    ],
-                }
-            )
-        batch = env["account.move"].create(vals)
-        batch.action_post()
-        env["ir.attachment"].create(
-            [
-                {
-                    "name": f"{move.name.replace('/', '_')}.pdf",
-                    "datas": MINI_PDF,
-                    "mimetype": "application/pdf",
-                    "res_model": "account.move",
-                    "res_id": move.id,
-                    "res_field": "invoice_pdf_report_file",
-                }
-                for move in batch
-            ]
-        )
-        moves |= batch
-        env.cr.commit()
-        env.invalidate_all()
+    due = datetime.date.today() - datetime.timedelta(days=400)
+    with_email = round(count * with_email_ratio)
+    partners = env["res.partner"].create([
+        {"name": f"Bench Debtor {i}",
+         "email": f"debtor{i}@example.com" if i < with_email else False}
+        for i in range(count)
+    ])
+    moves = env["account.move"].create([
+        {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_date": due - datetime.timedelta(days=30),
+            "invoice_date_due": due,
+            "invoice_payment_term_id": False,
+            "invoice_line_ids": [Command.create({
+                "name": "Service", "quantity": 1, "price_unit": 100.0 + i % 7,
+                "tax_ids": [Command.clear()],
+            })],
+        }
+        for i, partner in enumerate(partners)
+    ])
+    moves.action_post()
+    env["ir.attachment"].create([
+        {
+            "name": f"{move.name.replace('/', '_')}.pdf",
+            "datas": MINI_PDF,
+            "mimetype": "application/pdf",
+            "res_model": "account.move",
+            "res_id": move.id,
+            "res_field": "invoice_pdf_report_file",
+        }
+        for move in moves
+    ])
+    env.cr.commit()
     return moves
 
 
-def timed_run(env, batch_size):
-    """All batches of one cron run, each committed; returns (invoices, seconds, queries)."""
+def _columns(cr, table):
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+        "AND column_name != 'id' ORDER BY ordinal_position", [table]
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
+def _copy_sql(cr, table, source_alias, overrides, joins):
+    """INSERT INTO table SELECT every column of the source row, but ``overrides``."""
+    cols = _columns(cr, table)
+    exprs = ", ".join(overrides.get(col, f'{source_alias}."{col}"') for col in cols)
+    names = ", ".join(f'"{col}"' for col in cols)
+    cr.execute(f"INSERT INTO {table} ({names}) SELECT {exprs} {joins}")
+
+
+def copy_invoices(env, base_moves, count):
+    """Add ``count - len(base_moves)`` invoices, copies (in SQL) of ``base_moves`` in
+    turn: the move, its lines, its followers and their subtypes, its stored PDF."""
+    cr = env.cr
+    base = len(base_moves)
+    if count <= base:
+        return
+    cr.execute(
+        """CREATE TEMP TABLE bench_map ON COMMIT DROP AS
+           SELECT t.id AS old_id, nextval('account_move_id_seq') AS new_id, g AS n,
+                  'BENCH/' || lpad(g::text, 7, '0') AS new_name
+             FROM generate_series(%s, %s) g
+             JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS idx
+                     FROM account_move WHERE id = ANY(%s)) t ON t.idx = g %% %s""",
+        [base, count - 1, base_moves.ids, base],
+    )
+    cols = _columns(cr, "account_move")
+    overrides = {
+        "name": "map.new_name", "sequence_prefix": "'BENCH/'", "sequence_number": "map.n",
+        "payment_reference": "map.new_name", "access_token": "NULL",
+        "message_main_attachment_id": "NULL", "inalterable_hash": "NULL",
+        "secure_sequence_number": "NULL",
+    }
+    exprs = ", ".join(overrides.get(c, f'm."{c}"') for c in cols)
+    names = ", ".join(f'"{c}"' for c in cols)
+    cr.execute(f"INSERT INTO account_move (id, {names}) SELECT map.new_id, {exprs} "
+               "FROM account_move m JOIN bench_map map ON m.id = map.old_id")
+    _copy_sql(cr, "account_move_line", "l", {"move_id": "map.new_id", "move_name": "map.new_name"},
+              "FROM account_move_line l JOIN bench_map map ON l.move_id = map.old_id")
+    _copy_sql(cr, "mail_followers", "f", {"res_id": "map.new_id"},
+              "FROM mail_followers f JOIN bench_map map "
+              "ON f.res_model = 'account.move' AND f.res_id = map.old_id")
+    cr.execute(
+        """INSERT INTO mail_followers_mail_message_subtype_rel
+               (mail_followers_id, mail_message_subtype_id)
+           SELECT nf.id, r.mail_message_subtype_id
+             FROM bench_map map
+             JOIN mail_followers nf ON nf.res_model = 'account.move' AND nf.res_id = map.new_id
+             JOIN mail_followers of ON of.res_model = 'account.move'
+                  AND of.res_id = map.old_id AND of.partner_id = nf.partner_id
+             JOIN mail_followers_mail_message_subtype_rel r ON r.mail_followers_id = of.id"""
+    )
+    _copy_sql(cr, "ir_attachment", "a",
+              {"res_id": "map.new_id", "name": "replace(map.new_name, '/', '_') || '.pdf'"},
+              "FROM ir_attachment a JOIN bench_map map ON a.res_model = 'account.move' "
+              "AND a.res_id = map.old_id AND a.res_field = 'invoice_pdf_report_file'")
+    cr.commit()
+    env.invalidate_all()
+
+
+def prepare(env, count, with_email_ratio, per_debtor):
+    company = env.company
+    if "tilbago_reminder_per_debtor" in company._fields:
+        env["res.company"].search([]).write({"tilbago_reminder_per_debtor": per_debtor})
+    # demo invoices, if any, take no part in the run
+    env["account.move"].search([]).write({"tilbago_no_reminder": True})
+    base_moves = create_base_invoices(env, min(count, ORM_INVOICES), with_email_ratio)
+    copy_invoices(env, base_moves, count)
+    env.cr.execute(
+        "SELECT count(*), count(DISTINCT f.res_id) FROM mail_followers f JOIN account_move m "
+        "ON f.res_model = 'account.move' AND f.res_id = m.id WHERE m.tilbago_no_reminder IS NOT TRUE"
+    )
+    followers, followed = env.cr.fetchone()
+    env.cr.commit()
+    return followers / max(followed, 1)
+
+
+def timed_run(env, batch_size, progress=0):
+    """All batches of one cron run, each committed; returns (invoices, seconds, queries).
+
+    With ``progress``, prints the rate of each ``progress`` invoices as it goes (the
+    time per invoice along a long run)."""
     Move = env["account.move"]
     cr = env.cr
     done_total = 0
     queries0 = cr.sql_log_count
     start = time.perf_counter()
+    mark = (0, start, queries0)
     while True:
         # the cron's own entry point (its "today" is the date of the run)
         done, remaining = Move._cron_tilbago_reminders(batch_size=batch_size)
         cr.commit()  # as the cron runner does after each call
         done_total += done
+        if progress and done_total - mark[0] >= progress:
+            now = time.perf_counter()
+            print(f"         ... {done_total:>7} done: {(done_total - mark[0]) / (now - mark[1]):.1f} "
+                  f"invoices/s, {(cr.sql_log_count - mark[2]) / (done_total - mark[0]):.1f} "
+                  f"queries/invoice over the last {done_total - mark[0]}, "
+                  f"load {os.getloadavg()[0]:.2f}", flush=True)
+            mark = (done_total, now, cr.sql_log_count)
         if not remaining:
             break
     seconds = time.perf_counter() - start
     return done_total, seconds, cr.sql_log_count - queries0
 
 
-def bench(env, count, with_email_ratio, batch_size):
-    moves = create_invoices(env, count, with_email_ratio)
-    today = datetime.date.today()
-    n1, s1, q1 = timed_run(env, batch_size)
+def run_path(env, count, path, batch_size, litigation, progress=0):
+    """Reminder 1 on every invoice by ``path``; then, if asked, litigation."""
+    from odoo.addons.l10n_ch_tilbago.models.account_move_reminder_mail import (
+        OLD_PATH_CONTEXT_KEY,
+    )
+
+    path_env = env(context=dict(env.context, **{OLD_PATH_CONTEXT_KEY: path == "old"}))
+    n1, s1, q1 = timed_run(path_env, batch_size, progress)
     assert n1 == count, (n1, count)
-    # put them at the last reminder level, long ago: the next run moves them to litigation
-    last_level = moves.company_id.tilbago_reminder_level_ids[-1]
-    moves.with_context(tilbago_escalation=True).write({
-        "tilbago_reminder_level_id": last_level.id,
-        "tilbago_reminder_state": "reminder",
-        "tilbago_reminder_level_date": today - datetime.timedelta(days=100),
-    })
-    env.cr.commit()
-    env.invalidate_all()
-    n2, s2, q2 = timed_run(env, batch_size)
-    assert n2 == count, (n2, count)
-    return [("reminder 1 (e-mail/print, chatter)", n1, s1, q1),
-            ("last reminder -> litigation", n2, s2, q2)]
+    env.cr.execute(
+        "SELECT count(*) FROM mail_mail WHERE state = 'outgoing'"
+    )
+    mails = env.cr.fetchone()[0]
+    rows = [(f"{path}: reminder 1 (e-mail/print, chatter)", n1, s1, q1, mails)]
+    if litigation:
+        moves = env["account.move"].search([("tilbago_reminder_state", "=", "reminder")])
+        last_level = env.company.tilbago_reminder_level_ids[-1]
+        env.cr.execute(
+            "UPDATE account_move SET tilbago_reminder_level_id = %s, "
+            "tilbago_reminder_level_date = %s, tilbago_next_reminder_date = %s WHERE id = ANY(%s)",
+            [last_level.id, datetime.date.today() - datetime.timedelta(days=100),
+             datetime.date.today() - datetime.timedelta(days=1), moves.ids],
+        )
+        env.cr.commit()
+        env.invalidate_all()
+        n2, s2, q2 = timed_run(env, batch_size)
+        assert n2 == count, (n2, count)
+        rows.append(("last reminder -> litigation", n2, s2, q2, None))
+    return rows
 
 
 def main():
@@ -145,14 +241,22 @@ def main():
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--db_host", default=None)
     parser.add_argument("-n", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--paths", nargs="+", choices=["old", "new"], default=["old", "new"])
     parser.add_argument("--email-ratio", type=float, default=0.8,
                         help="share of debtors with an e-mail address (others: print list)")
     parser.add_argument("--batch-size", type=int, default=None)
+    parser.add_argument("--litigation", action="store_true",
+                        help="also time the last level -> litigation run (new path's copy)")
+    parser.add_argument("--per-debtor", action="store_true",
+                        help="leave tilbago_reminder_per_debtor True (one reminder per debtor)")
+    parser.add_argument("--progress", type=int, default=0,
+                        help="print the rate of each PROGRESS invoices along the run")
     args = parser.parse_args()
 
     import odoo
-    from odoo import api
+    from odoo import api, sql_db
     from odoo.modules.registry import Registry
+    from odoo.service import db as db_service
     from odoo.tools import config
 
     options = [f"--addons-path={args.addons_path}"]
@@ -162,24 +266,51 @@ def main():
     odoo.tools.config["log_level"] = "warn"
     from odoo.addons.l10n_ch_tilbago.models.account_move_reminder import CRON_BATCH_SIZE
 
-    from odoo.service import db as db_service
+    def close(name):
+        Registry.delete(name)
+        sql_db.close_db(name)
 
     batch_size = args.batch_size or CRON_BATCH_SIZE
     print(f"batch size {batch_size}, {int(args.email_ratio * 100)} % of debtors with e-mail, "
-          "committed per batch")
-    print(f"{'N':>7}  {'run':<36} {'invoices/s':>10} {'queries/invoice':>16} {'seconds':>8}")
+          f"committed per batch, per debtor: {args.per_debtor}, "
+          f"load average before: {os.getloadavg()[0]:.2f}")
+    print(f"{'N':>7}  {'run':<42} {'invoices/s':>10} {'queries/invoice':>16} "
+          f"{'seconds':>8} {'mails':>7}")
     for count in args.n:
-        scratch = f"{args.database}_bench_{os.getpid()}"
-        db_service.exp_duplicate_database(args.database, scratch)
+        prep = f"{args.database}_benchprep_{os.getpid()}"
+        db_service.exp_duplicate_database(args.database, prep)
+        speeds = {}
         try:
-            registry = Registry(scratch)
-            with registry.cursor() as cr:
+            with Registry(prep).cursor() as cr:
                 env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": False})
-                for label, done, seconds, queries in bench(env, count, args.email_ratio, batch_size):
-                    print(f"{count:>7}  {label:<36} {done / seconds:>10.1f} "
-                          f"{queries / done:>16.1f} {seconds:>8.1f}", flush=True)
+                followers = prepare(env, count, args.email_ratio, args.per_debtor)
+            close(prep)
+            print(f"{count:>7}  data ready ({followers:.1f} followers per invoice)", flush=True)
+            for index, path in enumerate(args.paths):
+                scratch = f"{args.database}_bench_{os.getpid()}"
+                db_service.exp_duplicate_database(prep, scratch)
+                try:
+                    with Registry(scratch).cursor() as cr:
+                        env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": False})
+                        rows = run_path(env, count, path, batch_size,
+                                        args.litigation and index == len(args.paths) - 1,
+                                        args.progress)
+                        for label, done, seconds, queries, mails in rows:
+                            speeds.setdefault(path, done / seconds)
+                            print(f"{count:>7}  {label:<42} {done / seconds:>10.1f} "
+                                  f"{queries / done:>16.1f} {seconds:>8.1f} "
+                                  f"{mails if mails is not None else '':>7} "
+                                  f"load {os.getloadavg()[0]:.2f}", flush=True)
+                finally:
+                    close(scratch)
+                    db_service.exp_drop(scratch)
+            if "old" in speeds and "new" in speeds:
+                print(f"{count:>7}  ratio new / old: {speeds['new'] / speeds['old']:.2f}",
+                      flush=True)
         finally:
-            db_service.exp_drop(scratch)
+            close(prep)
+            db_service.exp_drop(prep)
+
 
 if __name__ == "__main__":
     main()

@@ -3,6 +3,7 @@ from . import res_partner
 from . import res_config_settings
 from . import account_move
 from . import account_move_reminder
+from . import account_move_reminder_mail
 from . import tilbago_evidence
 from . import tilbago_reminder_level
 from . import tilbago_reminder

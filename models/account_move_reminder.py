@@ -361,58 +361,6 @@ class AccountMove(models.Model):
             skip_is_manually_modified=True,
         )
 
-    def _tilbago_post_reminder_emails(self, template):
-        """Post the reminder of ``template`` on each invoice and queue its e-mail, with
-        the invoice PDF, through Odoo's own ``message_post_with_source`` (followers,
-        notifications, threading and the bus as for any e-mail of the invoice).
-
-        The e-mails are queued, never sent inside the transaction: a batch that is
-        rolled back sends nothing. This costs a constant number of queries per invoice
-        (the e-mail itself); benchmarks/bench_reminders.py measures it.
-
-        :return: the messages posted, by invoice id
-        """
-        # no_new_invoice: account must not try to import the attached PDF as an invoice.
-        # Posting writes the invoice's portal token and main attachment and the
-        # debtor's signup type. The light-write context keeps these writes from
-        # re-syncing the invoice's accounting lines. mail_notrack keeps them from
-        # recording tracking values (none of these fields is tracked): those would hold
-        # records of each e-mail's own environment until commit, and every
-        # with_context() scans the environments still alive, so each e-mail of a batch
-        # was slower than the one before (benchmark in the README).
-        moves = self._tilbago_light_write().with_context(
-            mail_notify_force_send=False, no_new_invoice=True, mail_notrack=True
-        )
-        messages = {}
-        for move in moves:
-            pdf = move._tilbago_invoice_pdf()
-            messages[move.id] = move.message_post_with_source(
-                template,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                attachment_ids=[(6, 0, pdf.ids)],
-                email_layout_xmlid="mail.mail_notification_light",
-            )[:1]
-        return messages
-
-    def _tilbago_invoice_pdf(self):
-        """The invoice PDF sent to the customer, rendered when it was never sent."""
-        self.ensure_one()
-        if self.invoice_pdf_report_id:
-            return self.invoice_pdf_report_id
-        content, _type = self.env["ir.actions.report"]._render_qweb_pdf(
-            "account.account_invoices", self.ids
-        )
-        return self.env["ir.attachment"].create(
-            {
-                "name": f"{(self.name or 'invoice').replace('/', '_')}.pdf",
-                "raw": content,
-                "mimetype": "application/pdf",
-                "res_model": self._name,
-                "res_id": self.id,
-            }
-        )
-
     # -- actions -----------------------------------------------------------------------
     def _tilbago_check_reminder_now(self):
         """Refuse to send a reminder by hand to an invoice that takes none."""

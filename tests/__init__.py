@@ -4,6 +4,7 @@ from . import test_settings
 from . import test_case_sending
 from . import test_wizard_requisition
 from . import test_reminder
+from . import test_reminder_batch
 from . import test_reminder_views
 from . import test_reminder_level
 from . import test_reminder_migration

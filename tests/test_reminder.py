@@ -12,7 +12,7 @@ from odoo.tests.common import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
-from ..models.account_move_reminder import AccountMove
+from ..models.account_move_reminder_mail import AccountMove
 
 D = datetime.date
 DUE = D(2026, 1, 1)
@@ -376,15 +376,15 @@ class TestReminderCron(ReminderCommon):
             self.assertEqual((progress.done, progress.remaining), (2, 3))
             # batch 2 is interrupted in the middle: its transaction is rolled back
             calls = []
-            original = AccountMove._tilbago_invoice_pdf
+            original = AccountMove.message_post
 
-            def crash_on_second(move):
+            def crash_on_second(move, **kwargs):
                 calls.append(move.id)
                 if len(calls) == 2:
                     raise RuntimeError("worker killed")
-                return original(move)
+                return original(move, **kwargs)
 
-            with patch.object(AccountMove, "_tilbago_invoice_pdf", crash_on_second):
+            with patch.object(AccountMove, "message_post", crash_on_second):
                 with self.assertRaises(RuntimeError), self.env.cr.savepoint():
                     Move._cron_tilbago_reminders(batch_size=2)
             self.env.invalidate_all()
