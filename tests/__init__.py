@@ -19,3 +19,4 @@ from . import test_case_dossier
 from . import test_case_accounting
 from . import test_collection_file
 from . import test_case_costs_accounting
+from . import test_reminder_debtor
