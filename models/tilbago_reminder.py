@@ -126,7 +126,8 @@ class TilbagoReminder(models.Model):
         :param dict fees: fee charged to each invoice, by invoice id
         :return: the reminders recorded
         """
-        collect = self.env.context.get("tilbago_debtor_collect")
+        run_key = self.env.context.get("tilbago_debtor_collect")
+        collect = self.env.cr.cache.get("tilbago_debtor_collect", {}).get(run_key)
         if collect is not None:
             # one reminder per debtor: the run sends them once every level is raised
             # (see tilbago_reminder_debtor.py)

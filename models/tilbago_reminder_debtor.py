@@ -20,6 +20,7 @@ What the letter lists travels as a *run*: ``{"date": "YYYY-MM-DD", "lines":
 or the report's data (printing, preview): JSON, so a report action carries it.
 """
 
+import uuid
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -64,12 +65,19 @@ class AccountMove(models.Model):
     def _tilbago_escalate(self, today):
         """Raise the levels as before; the reminders of companies reminding per debtor
         are collected while the levels rise, then sent per debtor."""
-        if self.env.context.get(COLLECT_KEY) is not None:
+        if self.env.context.get(COLLECT_KEY):
             return super()._tilbago_escalate(today)
-        collected = []
-        result = super(
-            AccountMove, self.with_context(**{COLLECT_KEY: collected})
-        )._tilbago_escalate(today)
+        # the context holds the run's key, the cursor's cache its list: a list in the
+        # context would be shared by every environment of an equal context
+        run_key = uuid.uuid4().hex
+        runs = self.env.cr.cache.setdefault(COLLECT_KEY, {})
+        collected = runs[run_key] = []
+        try:
+            result = super(
+                AccountMove, self.with_context(**{COLLECT_KEY: run_key})
+            )._tilbago_escalate(today)
+        finally:
+            runs.pop(run_key, None)
         if collected:
             self.env["tilbago.reminder"]._tilbago_send_per_debtor(collected, today)
         return result
@@ -131,9 +139,12 @@ class ResPartner(models.Model):
         rows = (run.get("lines") or {}).get(str(self.id), [])
         moves = self.env["account.move"].browse([row[0] for row in rows])
         levels = self.env["tilbago.reminder.level"].browse([row[1] for row in rows])
-        return [
+        lines = [
             (move, level, row[2]) for move, level, row in zip(moves, levels, rows, strict=True)
         ]
+        # oldest first, as the debtor's books list them
+        return sorted(lines, key=lambda line: (line[0].invoice_date_due or fields.Date.today(),
+                                               line[0].name or ""))
 
     def _tilbago_run_date(self):
         run = self.env.context.get(RUN_KEY) or {}
