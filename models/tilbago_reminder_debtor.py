@@ -254,7 +254,7 @@ class ResPartner(models.Model):
         """The body of the debtor's reminder e-mail, as the letter prints it: one text to
         edit for both, in the debtor's language."""
         self.ensure_one()
-        template = self.env.ref(DEBTOR_TEMPLATE).sudo().with_context(self.env.context)
+        template = self.env.ref(DEBTOR_TEMPLATE).sudo()
         return template._render_field("body_html", self.ids, compute_lang=True)[self.id]
 
     def _tilbago_qr_moves(self):

@@ -162,7 +162,7 @@ class TilbagoReminderPreview(models.TransientModel):
                 preview.update({"lang": False, "channel": False, "email_to": False,
                                 "subject": False, "body": False})
                 continue
-            template = template.with_context(partner.env.context)
+            template = template.with_context(**{RUN_KEY: partner.env.context.get(RUN_KEY)})
             recipients = partner._tilbago_reminder_debtor_recipients()
             preview.lang = template._render_lang(partner.ids)[partner.id]
             preview.channel = "email" if recipients else "letter"
