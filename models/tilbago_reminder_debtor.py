@@ -105,8 +105,13 @@ class AccountMove(models.Model):
 
     def action_tilbago_preview_reminder(self):
         """Button of the reminder lists: the reminder the run would send to the debtors
-        of the selected invoices, as e-mail and letter, in each debtor's language."""
-        run = self._tilbago_debtor_preview_lines()
+        of the selected invoices, as e-mail and letter, in each debtor's language: the
+        selected invoices and the debtors' others whose next level is due today."""
+        due = self.search(
+            self._tilbago_due_domain(self._tilbago_today())
+            + [("commercial_partner_id", "in", self.commercial_partner_id.ids)]
+        )
+        run = (self | due)._tilbago_debtor_preview_lines()
         return self.env["tilbago.reminder.preview"]._tilbago_open(run)
 
     def action_tilbago_print_reminders(self):
