@@ -20,6 +20,8 @@
         "security/tilbago_reminder_security.xml",
         "views/menus.xml",
         "data/mail_template_reminder.xml",
+        "report/reminder_debtor_report.xml",
+        "data/mail_template_reminder_debtor.xml",
         "data/tilbago_reminder_level_data.xml",
         "data/ir_cron_reminder.xml",
         "report/reminder_report.xml",

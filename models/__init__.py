@@ -7,6 +7,8 @@ from . import account_move_reminder_mail
 from . import tilbago_evidence
 from . import tilbago_reminder_level
 from . import tilbago_reminder
+from . import tilbago_reminder_debtor
+from . import tilbago_reminder_letter
 from . import tilbago_case
 from . import tilbago_case_sending
 from . import tilbago_case_sync

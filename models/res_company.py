@@ -101,6 +101,35 @@ class ResCompany(models.Model):
         help="Days after the last reminder before the invoice is listed in litigation "
         "(Crésus: days allowed after the third reminder to extract the litigation).",
     )
+    tilbago_reminder_per_debtor = fields.Boolean(
+        string="One Reminder per Debtor",
+        default=True,
+        help="The invoices of a debtor that reach a reminder level on the same run go out "
+        "together: one e-mail or letter listing them all, with a QR-bill for each. "
+        "Off: one reminder per invoice.",
+    )
+    tilbago_reminder_fees_on_qr = fields.Boolean(
+        string="Charge Reminder Fees",
+        help="The reminder letter lists the reminder fees, adds them to the total due and "
+        "to the amount of each QR-bill. Only with a legal basis for them in the contract "
+        "or the general terms.",
+    )
+    tilbago_reminder_interest_rank = fields.Integer(
+        string="Default Interest From Reminder",
+        default=2,
+        help="From this reminder on (1 = the first level), the letter states that default "
+        "interest runs from the due date at the default interest rate (5 % unless a "
+        "higher rate was agreed, CO 104) and the amount accrued to the letter's date. "
+        "0: never.",
+    )
+    tilbago_reminder_window = fields.Selection(
+        [("left", "Left Window"), ("right", "Right Window")],
+        string="Envelope Window",
+        default="right",
+        required=True,
+        help="Where the address of a reminder letter is printed: behind the left or the "
+        "right window of a Swiss C5/C4 window envelope.",
+    )
 
     # -- requisition defaults --------------------------------------------------------
     tilbago_interest_rate = fields.Float(
@@ -217,6 +246,17 @@ class ResCompany(models.Model):
                     '%(label)s "%(value)s" must be a number of days from %(min)s to 365.',
                     label=company._tilbago_label("tilbago_litigation_delay"), value=days,
                     min=1,
+                ))
+
+    @api.constrains("tilbago_reminder_interest_rank")
+    def _check_tilbago_reminder_interest_rank(self):
+        for company in self:
+            if company.tilbago_reminder_interest_rank < 0:
+                raise ValidationError(self.env._(
+                    '%(label)s "%(value)s" cannot be negative: enter 0 to never state '
+                    "default interest.",
+                    label=company._tilbago_label("tilbago_reminder_interest_rank"),
+                    value=company.tilbago_reminder_interest_rank,
                 ))
 
     @api.constrains("tilbago_sync_connections", "tilbago_sync_rate")

@@ -57,6 +57,18 @@ class ResConfigSettings(models.TransientModel):
     tilbago_interest_rate = fields.Float(
         related="company_id.tilbago_interest_rate", readonly=False
     )
+    tilbago_reminder_per_debtor = fields.Boolean(
+        related="company_id.tilbago_reminder_per_debtor", readonly=False
+    )
+    tilbago_reminder_fees_on_qr = fields.Boolean(
+        related="company_id.tilbago_reminder_fees_on_qr", readonly=False
+    )
+    tilbago_reminder_interest_rank = fields.Integer(
+        related="company_id.tilbago_reminder_interest_rank", readonly=False
+    )
+    tilbago_reminder_window = fields.Selection(
+        related="company_id.tilbago_reminder_window", readonly=False
+    )
     tilbago_collocation_class = fields.Selection(
         related="company_id.tilbago_collocation_class", readonly=False
     )

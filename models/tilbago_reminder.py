@@ -68,8 +68,8 @@ class TilbagoReminder(models.Model):
         "mail.message",
         ondelete="set null",
         readonly=True,
-        help="The e-mail as posted in the invoice's chatter, or the note that the "
-        "letter waits to be printed.",
+        help="The e-mail as posted in the invoice's chatter (or, sent per debtor, on the "
+        "debtor), or the note that the letter waits to be printed.",
     )
     currency_id = fields.Many2one(related="move_id.currency_id", string="Currency")
     fee = fields.Monetary(
@@ -94,6 +94,12 @@ class TilbagoReminder(models.Model):
         "earlier version of the module, which kept only the date of each level.",
     )
     date_printed = fields.Date(string="Printed On", readonly=True)
+    per_debtor = fields.Boolean(
+        string="Sent per Debtor",
+        readonly=True,
+        help="Sent in one e-mail or letter with the debtor's other invoices that reached "
+        "a level the same day; the message is posted on the debtor.",
+    )
 
     @api.depends("level_id.name", "move_id.name")
     def _compute_display_name(self):
@@ -113,11 +119,23 @@ class TilbagoReminder(models.Model):
         """Send the reminder of ``level`` for ``moves`` and record each one.
 
         E-mail with the invoice PDF to debtors with an address, the "to print" list
-        (and a note in the chatter) for the others.
+        (and a note in the chatter) for the others. During an escalation, the invoices
+        of companies reminding per debtor are only collected here and sent per debtor
+        once the run has raised every level.
 
         :param dict fees: fee charged to each invoice, by invoice id
         :return: the reminders recorded
         """
+        run_key = self.env.context.get("tilbago_debtor_collect")
+        collect = self.env.cr.cache.get("tilbago_debtor_collect", {}).get(run_key)
+        if collect is not None:
+            # one reminder per debtor: the run sends them once every level is raised
+            # (see tilbago_reminder_debtor.py)
+            per_debtor = moves.filtered(lambda m: m.company_id.tilbago_reminder_per_debtor)
+            collect.extend((move.id, level.id, fees.get(move.id, 0.0)) for move in per_debtor)
+            moves -= per_debtor
+            if not moves:
+                return self.browse()
         with_email = moves.filtered(lambda m: m.partner_id.email)
         to_print = moves - with_email
         vals_list = []

@@ -22,3 +22,4 @@ from . import test_collection_file
 from . import test_case_costs_accounting
 from . import test_rpc_configuration
 from . import test_case_batch
+from . import test_reminder_debtor

@@ -28,7 +28,12 @@ class ReminderCommon(AccountTestInvoicingCommon):
             context.pop(key, None)
         cls.env = cls.env(context=context)
         cls.company = cls.company_data["company"]
-        cls.company.write({"email": "billing@company1.example.com", "tilbago_litigation_delay": 15})
+        # one reminder per invoice: what these tests check (per debtor: test_reminder_debtor)
+        cls.company.write({
+            "email": "billing@company1.example.com",
+            "tilbago_litigation_delay": 15,
+            "tilbago_reminder_per_debtor": False,
+        })
         cls.levels = cls.company.tilbago_reminder_level_ids
         for level, fee in zip(cls.levels, (0.0, 20.0, 30.0)):
             level.write({"delay": 10, "fee": fee})

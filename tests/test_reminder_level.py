@@ -33,7 +33,8 @@ class TestReminderLevels(ReminderCommon):
         data = self.env["ir.model.data"].search([
             ("module", "=", "l10n_ch_tilbago"), ("model", "=", "mail.template"),
         ])
-        self.assertEqual(len(data), 3)
+        # the three levels' e-mails and the reminder per debtor
+        self.assertEqual(len(data), 4)
         self.assertTrue(all(data.mapped("noupdate")))
 
     def _escalate_all(self, move, days):

@@ -97,7 +97,8 @@ class TestReminderMigration(ReminderCommon):
         )
         self.env.cr.execute(
             """UPDATE ir_model_data SET noupdate = FALSE
-                WHERE module = 'l10n_ch_tilbago' AND model = 'mail.template'"""
+                WHERE module = 'l10n_ch_tilbago' AND model = 'mail.template'
+                  AND name LIKE 'mail_template_tilbago_reminder_'"""
         )
 
         _script("pre-migrate").migrate(self.env.cr, "18.0.1.0.0")
@@ -158,8 +159,10 @@ class TestReminderMigration(ReminderCommon):
         self.assertEqual(body["de_CH"], own.replace("object.tilbago_reminder1_date",
                                                     "object._tilbago_reminder_date(1)"))
         self.assertIn("Reminder 1 of", body["en_US"])
+        # (the templates of 18.0.1; the reminder per debtor came with 18.0.2)
         self.assertTrue(all(self.env["ir.model.data"].search([
             ("module", "=", "l10n_ch_tilbago"), ("model", "=", "mail.template"),
+            ("name", "=like", "mail_template_tilbago_reminder_"),
         ]).mapped("noupdate")))
         self.assertIn("Reminder 1 of 01/11/2026", template._render_field(
             "body_html", litigation.ids)[litigation.id])

@@ -1,0 +1,186 @@
+# Copyright 2026 l10n_ch_tilbago contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The reminder letter per debtor as a PDF, with a Swiss QR-bill per invoice, and its
+preview from the reminder lists.
+
+The letter (report/reminder_debtor_report.xml) is rendered for the debtor; each listed
+invoice that can carry a QR-bill (``l10n_ch_is_qr_valid``, CHF or EUR) adds one page
+with l10n_ch's QR-bill at its foot: the invoice's own QR or creditor reference, so a
+payment is matched to that invoice. The run (which invoices, at which level) comes
+from the report's data (print list, preview) or the context (the e-mail's PDF).
+"""
+
+import io
+import json
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.pdf import OdooPdfFileReader, OdooPdfFileWriter
+
+from .tilbago_reminder_debtor import DEBTOR_TEMPLATE, QR_REPORT, RUN_KEY
+
+LETTER_REPORT_NAME = "l10n_ch_tilbago.report_tilbago_reminder_debtor"
+
+
+def _run_of(env, data):
+    return (data or {}).get("tilbago_run") or env.context.get(RUN_KEY) or {}
+
+
+class ReportTilbagoReminderDebtor(models.AbstractModel):
+    _name = "report.l10n_ch_tilbago.report_tilbago_reminder_debtor"
+    _description = "Reminder Letter per Debtor"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        run = _run_of(self.env, data)
+        docs = self.env["res.partner"].with_context(**{RUN_KEY: run}).browse(docids)
+        return {"doc_ids": docids, "doc_model": "res.partner", "docs": docs}
+
+
+class ReportTilbagoQrBill(models.AbstractModel):
+    _name = "report.l10n_ch_tilbago.report_tilbago_qr_bill"
+    _description = "Reminder QR-bill"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        docs = self.env["account.move"].browse(docids)
+        amounts = dict((data or {}).get("tilbago_amounts") or {})
+        urls = {}
+        for move in docs:
+            amount = amounts.setdefault(str(move.id), move.amount_residual)
+            urls[move.id] = move.partner_bank_id.build_qr_code_base64(
+                amount, move.ref or move.name, move.payment_reference, move.currency_id,
+                move.partner_id, qr_method="ch_qr", silent_errors=False,
+            )
+        return {
+            "doc_ids": docids,
+            "doc_model": "account.move",
+            "docs": docs,
+            "qr_code_urls": urls,
+            "tilbago_amounts": amounts,
+        }
+
+
+class IrActionsReport(models.Model):
+    _inherit = "ir.actions.report"
+
+    def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
+        report = self._get_report(report_ref)
+        if report.report_name != LETTER_REPORT_NAME or not res_ids:
+            return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids)
+        # one letter per debtor, each followed by the QR-bills of its invoices
+        streams = {}
+        for res_id in res_ids:
+            streams.update(
+                super()._render_qweb_pdf_prepare_streams(report_ref, data, [res_id])
+            )
+        run = _run_of(self.env, data)
+        partners = self.env["res.partner"].with_context(**{RUN_KEY: run}).browse(res_ids)
+        qr_moves, amounts, moves_of = self.env["account.move"].browse(), {}, {}
+        for partner in partners:
+            moves, partner_amounts = partner._tilbago_qr_moves()
+            qr_moves |= moves
+            amounts.update(partner_amounts)
+            moves_of[partner.id] = moves
+        if not qr_moves:
+            return streams
+        # one rendering per QR-bill: several records in one wkhtmltopdf run come back
+        # as one document that cannot always be split by record
+        qr_data = {"tilbago_amounts": amounts}
+        pages = {}
+        for move in qr_moves:
+            qr_streams = super()._render_qweb_pdf_prepare_streams(QR_REPORT, qr_data, move.ids)
+            pages[move.id] = next(iter(qr_streams.values()))["stream"]
+        for partner in partners:
+            if not moves_of[partner.id] or partner.id not in streams:
+                continue
+            writer = OdooPdfFileWriter()
+            letter = OdooPdfFileReader(streams[partner.id]["stream"], strict=False)
+            for number in range(letter.getNumPages()):
+                writer.addPage(letter.getPage(number))
+            for move in moves_of[partner.id]:
+                qr_pdf = OdooPdfFileReader(pages[move.id], strict=False)
+                writer.addPage(qr_pdf.getPage(0))
+            output = io.BytesIO()
+            writer.write(output)
+            output.seek(0)
+            streams[partner.id]["stream"] = output
+        return streams
+
+
+class TilbagoReminderPreview(models.TransientModel):
+    _name = "tilbago.reminder.preview"
+    _description = "Reminder Preview"
+
+    run = fields.Text(required=True, readonly=True)
+    partner_ids = fields.Many2many("res.partner", string="Debtors", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Debtor",
+        required=True,
+        domain="[('id', 'in', partner_ids)]",
+        help="The debtor whose reminder is shown, in the debtor's language.",
+    )
+    lang = fields.Char(string="Language", compute="_compute_preview")
+    channel = fields.Selection(
+        [("email", "E-mail"), ("letter", "Letter")], compute="_compute_preview"
+    )
+    email_to = fields.Char(string="To", compute="_compute_preview")
+    subject = fields.Char(compute="_compute_preview")
+    body = fields.Html(compute="_compute_preview", sanitize=False)
+
+    @api.model
+    def _tilbago_open(self, run):
+        debtors = self.env["res.partner"].browse([int(pid) for pid in run["lines"]])
+        if not debtors:
+            raise UserError(self.env._(
+                "None of the selected invoices has a next reminder level: nothing to preview."
+            ))
+        preview = self.create({
+            "run": json.dumps(run),
+            "partner_ids": [fields.Command.set(debtors.ids)],
+            "partner_id": debtors[0].id,
+        })
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reminder Preview"),
+            "res_model": self._name,
+            "res_id": preview.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _tilbago_partner(self):
+        return self.partner_id.with_context(**{RUN_KEY: json.loads(self.run)})
+
+    @api.depends("run", "partner_id")
+    def _compute_preview(self):
+        template = self.env.ref(DEBTOR_TEMPLATE).sudo()
+        for preview in self:
+            partner = preview._tilbago_partner()
+            if not partner or not partner._tilbago_run_lines():
+                preview.update({"lang": False, "channel": False, "email_to": False,
+                                "subject": False, "body": False})
+                continue
+            template = template.with_context(**{RUN_KEY: partner.env.context.get(RUN_KEY)})
+            recipients = partner._tilbago_reminder_debtor_recipients()
+            preview.lang = template._render_lang(partner.ids)[partner.id]
+            preview.channel = "email" if recipients else "letter"
+            preview.email_to = ", ".join(
+                self.env["res.partner"].browse(
+                    [int(pid) for pid in recipients.split(",") if pid]
+                ).mapped("email_formatted")
+            )
+            preview.subject = template._render_field(
+                "subject", partner.ids, compute_lang=True
+            )[partner.id]
+            preview.body = template._render_field(
+                "body_html", partner.ids, compute_lang=True
+            )[partner.id]
+
+    def action_print_letter(self):
+        """The letter with its QR-bills, as the run would print or attach it."""
+        self.ensure_one()
+        return self.env.ref("l10n_ch_tilbago.action_report_tilbago_reminder_debtor").report_action(
+            self.partner_id, data={"tilbago_run": json.loads(self.run)}, config=False
+        )
