@@ -6,6 +6,7 @@ from . import account_move_reminder
 from . import account_move_reminder_mail
 from . import tilbago_evidence
 from . import tilbago_reminder_level
+from . import ir_module_module
 from . import tilbago_reminder
 from . import tilbago_reminder_debtor
 from . import tilbago_reminder_letter

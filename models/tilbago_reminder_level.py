@@ -179,6 +179,26 @@ class TilbagoReminderLevel(models.Model):
         return levels
 
     @api.model
+    def _tilbago_translate_defaults(self, langs):
+        """Name the default levels in ``langs`` where they still carry their default
+        English name and have no name of their own in that language: a level a
+        company renamed keeps its name."""
+        defaults = {seq: name for seq, name, _xmlid in DEFAULT_LEVELS}
+        levels = self.sudo().with_context(active_test=False).search(
+            [("sequence", "in", list(defaults))]
+        )
+        for level in levels:
+            default = defaults[level.sequence]
+            english = default._translate("en_US")
+            if level.with_context(lang="en_US").name != english:
+                continue
+            for code in langs:
+                if code == "en_US" or not self.env["res.lang"]._lang_get(code):
+                    continue
+                if level.with_context(lang=code).name == english:
+                    level.with_context(lang=code).name = default._translate(code)
+
+    @api.model
     def _tilbago_install_defaults(self):
         """At install: the default levels for every company already there."""
         # every company, however many: each gets its three levels once

@@ -175,6 +175,24 @@ class TestReminderLevels(ReminderCommon):
         )
 
 
+    def test_a_language_activated_later_names_the_default_levels(self):
+        """A company adds Italian after installing the addon: its default levels are
+        named in Italian, a level it renamed keeps its own name."""
+        lang = "it_IT"
+        if self.env["res.lang"]._lang_get(lang):
+            self.skipTest("Italian is already active in this database")
+        self.levels[2].name = "Final notice"
+        self.env["res.lang"]._activate_lang(lang)
+        self.env["ir.module.module"]._load_module_terms(["l10n_ch_tilbago"], [lang])
+        self.assertEqual(
+            self.levels.with_context(lang=lang).mapped("name"),
+            ["1° sollecito", "2° sollecito", "Final notice"],
+        )
+        self.assertEqual(
+            self.levels.with_context(lang="en_US").mapped("name"),
+            ["Reminder 1", "Reminder 2", "Final notice"],
+        )
+
 @tagged("post_install", "-at_install")
 class TestReminderEvidence(ReminderCommon):
     def test_only_the_module_writes_reminders(self):
