@@ -20,7 +20,10 @@ and the ratio batch / former:
 
 Run 1 sends reminder 1: an e-mail queued with the invoice PDF, or the "to print" list for
 debtors without e-mail (``--email-ratio``), a message in the chatter, one
-``tilbago.reminder`` per invoice, the level change tracked at commit.
+``tilbago.reminder`` per invoice, the level change tracked at commit. With
+``--never-sent R`` a share R of the invoices has no stored invoice PDF (posted, never
+sent from Odoo): the run renders it with wkhtmltopdf, per invoice on the former path, in
+batches on the new one.
 
 Data: ``min(N, 500)`` debtors, and as many invoices created with the ORM (posted, the
 debtor a follower as account makes it, the invoice PDF stored as when an invoice is
@@ -158,7 +161,28 @@ def copy_invoices(env, base_moves, count):
     env.invalidate_all()
 
 
-def prepare(env, count, with_email_ratio, per_debtor):
+def forget_invoice_pdfs(env, never_sent_ratio):
+    """Every k-th invoice of the run has no stored invoice PDF, as an invoice that was
+    posted but never sent from Odoo: the run renders it (wkhtmltopdf, the real invoice
+    report). The share is spread evenly over the invoices, by id."""
+    if not never_sent_ratio:
+        return 0
+    step = round(1 / never_sent_ratio)
+    env.cr.execute(
+        """DELETE FROM ir_attachment a USING (
+               SELECT id, row_number() OVER (ORDER BY id) AS n FROM account_move
+                WHERE move_type = 'out_invoice' AND tilbago_no_reminder IS NOT TRUE) m
+            WHERE a.res_model = 'account.move' AND a.res_id = m.id
+              AND a.res_field = 'invoice_pdf_report_file' AND m.n %% %s = 0""",
+        [step],
+    )
+    forgotten = env.cr.rowcount
+    env.cr.commit()
+    env.invalidate_all()
+    return forgotten
+
+
+def prepare(env, count, with_email_ratio, per_debtor, never_sent_ratio=0.0):
     company = env.company
     if "tilbago_reminder_per_debtor" in company._fields:
         env["res.company"].search([]).write({"tilbago_reminder_per_debtor": per_debtor})
@@ -166,6 +190,7 @@ def prepare(env, count, with_email_ratio, per_debtor):
     env["account.move"].search([]).write({"tilbago_no_reminder": True})
     base_moves = create_base_invoices(env, min(count, ORM_INVOICES), with_email_ratio)
     copy_invoices(env, base_moves, count)
+    forget_invoice_pdfs(env, never_sent_ratio)
     env.cr.execute(
         "SELECT count(*), count(DISTINCT f.res_id) FROM mail_followers f JOIN account_move m "
         "ON f.res_model = 'account.move' AND f.res_id = m.id WHERE m.tilbago_no_reminder IS NOT TRUE"
@@ -244,6 +269,9 @@ def main():
     parser.add_argument("--paths", nargs="+", choices=["old", "new"], default=["old", "new"])
     parser.add_argument("--email-ratio", type=float, default=0.8,
                         help="share of debtors with an e-mail address (others: print list)")
+    parser.add_argument("--never-sent", type=float, default=0.0,
+                        help="share of invoices never sent (no stored invoice PDF: the "
+                             "run renders it)")
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--litigation", action="store_true",
                         help="also time the last level -> litigation run (new path's copy)")
@@ -273,6 +301,7 @@ def main():
     batch_size = args.batch_size or CRON_BATCH_SIZE
     print(f"batch size {batch_size}, {int(args.email_ratio * 100)} % of debtors with e-mail, "
           f"committed per batch, per debtor: {args.per_debtor}, "
+          f"never sent (PDF to render): {int(args.never_sent * 100)} %, "
           f"load average before: {os.getloadavg()[0]:.2f}")
     print(f"{'N':>7}  {'run':<42} {'invoices/s':>10} {'queries/invoice':>16} "
           f"{'seconds':>8} {'mails':>7}")
@@ -283,7 +312,8 @@ def main():
         try:
             with Registry(prep).cursor() as cr:
                 env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": False})
-                followers = prepare(env, count, args.email_ratio, args.per_debtor)
+                followers = prepare(env, count, args.email_ratio, args.per_debtor,
+                                    args.never_sent)
             close(prep)
             print(f"{count:>7}  data ready ({followers:.1f} followers per invoice)", flush=True)
             for index, path in enumerate(args.paths):

@@ -7,6 +7,8 @@ from . import account_move_reminder_mail
 from . import tilbago_evidence
 from . import tilbago_reminder_level
 from . import ir_module_module
+from . import ir_qweb
+from . import mail_compose_message
 from . import tilbago_reminder
 from . import tilbago_reminder_debtor
 from . import tilbago_reminder_letter

@@ -7,6 +7,8 @@ each with the invoice PDF, the missing PDFs rendered before in one batch."""
 from odoo import models
 from odoo.tools import split_every
 
+from .ir_qweb import INLINE_CACHE_CONTEXT_KEY
+
 #: context key of benchmarks/bench_reminders.py only: post the e-mails one invoice after
 #: the other, as before the batch composer, to measure both paths in one run
 OLD_PATH_CONTEXT_KEY = "tilbago_reminder_bench_one_by_one"
@@ -51,8 +53,11 @@ class AccountMove(models.Model):
         invoice with ``message_post``: the message in the invoice's chatter, the
         e-mail in the layout, threading, the followers' notifications and the bus as
         for any e-mail of the invoice. The invoice PDFs that were never rendered are
-        rendered first, in one batch. Unlike the former post per invoice, the sender is
-        not subscribed to each invoice (the composer in batch does not).
+        rendered first, in one batch. The template's body is compiled once for the
+        batch (``INLINE_CACHE_CONTEXT_KEY``, models/ir_qweb.py) and the reply-to of all
+        messages computed at once (models/mail_compose_message.py). Unlike the former
+        post per invoice, the sender is not subscribed to each invoice (the composer in
+        batch does not).
 
         :return: the messages posted, by invoice id
         """
@@ -68,7 +73,10 @@ class AccountMove(models.Model):
         moves = self._tilbago_reminder_post_context()
         composer = (
             self.env["mail.compose.message"]
-            .with_context(moves.env.context, **{ATTACH_PDF_CONTEXT_KEY: True})
+            .with_context(
+                moves.env.context,
+                **{ATTACH_PDF_CONTEXT_KEY: True, INLINE_CACHE_CONTEXT_KEY: True},
+            )
             .create({
                 "composition_mode": "comment",
                 "model": self._name,

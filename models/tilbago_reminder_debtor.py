@@ -30,6 +30,7 @@ from odoo.tools import float_repr
 from odoo.tools.misc import format_date, formatLang
 
 from ..tilbago import letters, reminders
+from .ir_qweb import INLINE_CACHE_CONTEXT_KEY
 
 #: context key of the run being sent or previewed
 RUN_KEY = "tilbago_debtor_run"
@@ -367,7 +368,7 @@ class TilbagoReminder(models.Model):
             order="id desc", limit=1,
         ).id
         composer = self.env["mail.compose.message"].with_context(
-            **{RUN_KEY: run},
+            **{RUN_KEY: run, INLINE_CACHE_CONTEXT_KEY: True},
             mail_notify_force_send=False,
             mail_create_nosubscribe=True,
             mail_notrack=True,

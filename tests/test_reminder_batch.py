@@ -9,6 +9,8 @@ with the batch."""
 import datetime
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo.tests import tagged
 
 from ..models.account_move_reminder_mail import OLD_PATH_CONTEXT_KEY
@@ -120,7 +122,12 @@ class TestReminderBatch(ReminderCommon):
 
     def test_batch_and_former_path_give_the_same_e_mail(self):
         """The per-invoice path (kept for the benchmark only) and the batch path post the
-        same message: subject, body, recipients, attachment, layout."""
+        same message: subject, body, sender, reply-to (the company's catchall, computed
+        for the whole batch by the composer, by message_post one by one), recipients,
+        attachment, layout."""
+        self.env.company.alias_domain_id = self.env["mail.alias.domain"].create(
+            {"name": "tilbago-test.example.com", "catchall_alias": "catchall"}
+        )
         results = []
         for old in (True, False):
             move = self._invoice(self.debtor_fr)
@@ -133,13 +140,50 @@ class TestReminderBatch(ReminderCommon):
             results.append((
                 message.subject.replace(move.name, "X"),
                 message.body.replace(move.name, "X"),
+                message.email_from,
+                message.reply_to.replace(move.name, "X"),
                 message.partner_ids,
                 message.subtype_id,
                 message.attachment_ids == move.invoice_pdf_report_id,
                 "Powered by" in mails.body_html,
                 mails.recipient_ids,
             ))
+        self.assertIn("catchall@tilbago-test.example.com", results[1][3])
         self.assertEqual(results[0], results[1])
+
+    def test_the_template_body_is_compiled_once_per_language(self):
+        """Mail compiles a template's body (an inline QWeb template) again for every
+        record; a batch of reminders compiles it once per language, and each debtor
+        still reads it in their language with their own invoice."""
+        qweb = type(self.env["ir.qweb"])
+        original = qweb._generate_code
+        compiled = []
+
+        def count(self_qweb, template):
+            if isinstance(template, etree._Element):
+                compiled.append(template)
+            return original(self_qweb, template)
+
+        moves = self.env["account.move"]
+        for debtor in (self.debtor_de, self.debtor_fr) * 3:
+            moves |= self._invoice(debtor)
+        moves._tilbago_render_missing_invoice_pdfs()
+        with patch.object(qweb, "_generate_code", count):
+            self.assertEqual(self._run(FIRST_DAY), (6, 0))
+        self.assertEqual(len(compiled), 2, "one body per language")
+        for move, greeting in zip(moves, ("Guten Tag", "Bonjour") * 3):
+            body = self._reminder_messages(move).body
+            self.assertIn(greeting, body)
+            self.assertIn(move.name, body)
+        # the former path (a composer per invoice) compiled it at least once per invoice
+        compiled.clear()
+        moves = self._invoice(self.debtor_de) | self._invoice(self.debtor_de)
+        moves._tilbago_render_missing_invoice_pdfs()
+        with patch.object(qweb, "_generate_code", count):
+            self.env["account.move"].with_context(
+                **{OLD_PATH_CONTEXT_KEY: True}
+            )._tilbago_escalate_batch(today=FIRST_DAY)
+        self.assertGreaterEqual(len(compiled), len(moves))
 
     def test_queries_per_invoice_do_not_grow_with_the_batch(self):
         """An e-mail costs the same number of queries in a batch of 3 and of 9 invoices
