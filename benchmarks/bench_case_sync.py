@@ -163,8 +163,7 @@ def bench(env, count, latency_ms, batch_size, storage, connections=8):
     ids = open_sandbox_cases(setup, count)
     for case_id in ids:  # sent without review: SBX-100 (as in Odoo) -> SBX-200
         setup.advance(case_id, to="SBX-200")
-    setup.data_path = data_path
-    setup._save()
+    setup.state.save_to(data_path)
     process, url = start_sandbox_process(data_path, latency_ms)
     try:
         company = env.company

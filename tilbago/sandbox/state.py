@@ -119,6 +119,16 @@ class SandboxState:
                 os.unlink(tmp)
             raise
 
+    def save_to(self, data_path):
+        """Write the whole state to ``data_path`` and persist there from now on.
+
+        A state built in memory (many cases opened at once, as a benchmark does: a
+        memory-only state does not rewrite its file after every case) is saved once,
+        then served by another sandbox process started on that file."""
+        with self.lock:
+            self.data_path = data_path
+            self._save()
+
     # -- balances --
 
     def _balance(self, key_hash):

@@ -165,6 +165,24 @@ def test_persisted_and_reset(tmp_path, epsitec_wire, clock):
     assert SandboxState([KEY], data_path=path).cases() == []
 
 
+def test_a_state_built_in_memory_is_saved_once_then_persists(tmp_path, epsitec_wire, clock):
+    memory = SandboxState([KEY], balance=None, step_seconds=0, clock=clock)
+    ids = [memory.create_case(OWNER, other_case(epsitec_wire, f"R-{n}"), {})["caseId"]
+           for n in range(3)]
+    assert memory.data_path is None
+    memory.advance(ids[0], to=statuses.PAYMENT_ORDER_ISSUED)
+    path = str(tmp_path / "saved" / "sandbox.json")
+    memory.save_to(path)
+    loaded = SandboxState([KEY], data_path=path, step_seconds=0, clock=clock)
+    assert sorted(case["caseId"] for case in loaded.cases()) == sorted(ids)
+    assert loaded.case(ids[0])["statusCode"] == statuses.PAYMENT_ORDER_ISSUED
+    assert loaded.case(ids[1])["statusCode"] == statuses.SUBMITTED
+    # from then on every change is written there
+    memory.advance(ids[1], to=statuses.PAYMENT_ORDER_ISSUED)
+    again = SandboxState([KEY], data_path=path, step_seconds=0, clock=clock)
+    assert again.case(ids[1])["statusCode"] == statuses.PAYMENT_ORDER_ISSUED
+
+
 def test_faults_are_taken_in_order_by_method_and_count():
     faults = Faults()
     with pytest.raises(ValueError):
