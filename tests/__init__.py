@@ -23,3 +23,4 @@ from . import test_case_costs_accounting
 from . import test_rpc_configuration
 from . import test_case_batch
 from . import test_reminder_debtor
+from . import test_case_batch_rpc
