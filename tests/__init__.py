@@ -24,3 +24,4 @@ from . import test_rpc_configuration
 from . import test_case_batch
 from . import test_reminder_debtor
 from . import test_case_batch_rpc
+from . import test_reminder_settings_rpc
