@@ -249,8 +249,10 @@ class TilbagoReminderPreview(models.TransientModel):
         ]
         template = level.sudo().mail_template_id
         fnames = ["tilbago_reminder_level_id", "tilbago_reminder_fee"]
-        move.flush_recordset(fnames)
-        # the invoice as the run leaves it, in the cache only: nothing is written
+        move.flush_recordset()
+        # the invoice as the run leaves it, in the cache only: nothing is written, and
+        # the invoice is read again from the database afterwards (what was computed
+        # from these values while rendering included)
         for fname, value in zip(fnames, (level, fee), strict=True):
             field = move._fields[fname]
             self.env.cache.set(move, field, field.convert_to_cache(value, move))
@@ -270,7 +272,7 @@ class TilbagoReminderPreview(models.TransientModel):
                 else template._render_field("body_html", move.ids, compute_lang=True)[move.id],
             }
         finally:
-            move.invalidate_recordset(fnames)
+            move.invalidate_recordset()
 
     def action_print_letter(self):
         """The letter with its QR-bills, as the run would print or attach it."""
