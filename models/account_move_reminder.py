@@ -422,6 +422,18 @@ class AccountMove(models.Model):
             reports = self.env.ref("l10n_ch_tilbago.action_report_tilbago_reminder")
         return reports.report_action(moves, config=False)
 
+    # -- how the run reminds an invoice (the run and the preview) -----------------------
+    def _tilbago_reminded_per_debtor(self):
+        """The invoices of ``self`` whose company sends one reminder per debtor
+        (tilbago_reminder_debtor.py); the others get one reminder each."""
+        return self.filtered(lambda m: m.company_id.tilbago_reminder_per_debtor)
+
+    def _tilbago_reminder_channel(self):
+        """How the invoice's reminder goes out: "email" when its customer has an
+        e-mail address, else "letter" (the print list)."""
+        self.ensure_one()
+        return "email" if self.partner_id.email else "letter"
+
     def _tilbago_reminder_letter_body(self):
         """Body of the reminder letter: the level's mail template, in the debtor's
         language, so an admin edits e-mail and letter in one place."""

@@ -5,7 +5,7 @@ import tempfile
 
 import odoo
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import config
 
 from ..tilbago import client as tilbago_client
@@ -163,6 +163,39 @@ class ResCompany(models.Model):
         # a new company reminds as Crésus does until its levels are changed
         self.env["tilbago.reminder.level"]._tilbago_create_defaults(companies)
         return companies
+
+    def write(self, vals):
+        self._tilbago_check_settings_company(vals)
+        return super().write(vals)
+
+    def _tilbago_check_settings_company(self, vals):
+        """The debt collection settings of a company are changed by its own people only.
+
+        Odoo lets an administrator (Access Rights) write every company, those he does
+        not belong to included (``base.res_company_rule_erp_manager``), directly or
+        through the settings of another company (``res.config.settings`` with its
+        ``company_id``); the tilbago settings (key, folder, reminders) stay with the
+        users of the company.
+        """
+        fnames = [fname for fname in vals if fname.startswith("tilbago_")]
+        if not fnames or self.env.su:
+            return
+        foreign = self - self.env.user.company_ids
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of %(company)s can only be changed by a user of that "
+                    "company.",
+                    fields=", ".join(
+                        sorted(
+                            "'%s'" % self._fields[fname]._description_string(self.env)
+                            for fname in fnames
+                            if fname in self._fields
+                        )
+                    ),
+                    company=foreign[0].display_name,
+                )
+            )
 
     def _tilbago_url(self):
         """Base URL of tilbago for this company (override, else by environment)."""

@@ -33,7 +33,7 @@ class TilbagoCaseBatch(models.Model):
     _description = "Batch of Debt Collection Requests"
     _order = "id desc"
     _check_company_auto = True
-    _tilbago_protected_fields = ("name", "company_id", "user_id", "state")
+    _tilbago_protected_fields = ("name", "company_id", "user_id", "state", "currency_id")
 
     name = fields.Char(required=True, readonly=True, default="/", copy=False)
     company_id = fields.Many2one(

@@ -40,11 +40,13 @@ class TilbagoCaseBatchLine(models.Model):
     _description = "Debt Collection Request of a Batch"
     _order = "batch_id, sequence, id"
     _check_company_auto = True
-    # the user ticks "Confirmed"; everything else is the module's (tilbago_evidence.py)
+    # the user ticks "Confirmed"; everything else is the module's (tilbago_evidence.py);
+    # what the line shows of its case (tilbago's id and answer, the case's state) is
+    # refused too, rather than silently dropped as Odoo does with a read-only field
     _tilbago_protected_fields = (
         "batch_id", "company_id", "sequence", "partner_id", "invoice_ids", "claim_count",
         "amount", "warnings", "problems", "has_problems", "to_send", "case_id",
-        "send_error", "state",
+        "send_error", "state", "tilbago_id", "case_state", "result",
     )  # fmt: skip
 
     batch_id = fields.Many2one(

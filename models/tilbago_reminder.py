@@ -131,12 +131,12 @@ class TilbagoReminder(models.Model):
         if collect is not None:
             # one reminder per debtor: the run sends them once every level is raised
             # (see tilbago_reminder_debtor.py)
-            per_debtor = moves.filtered(lambda m: m.company_id.tilbago_reminder_per_debtor)
+            per_debtor = moves._tilbago_reminded_per_debtor()
             collect.extend((move.id, level.id, fees.get(move.id, 0.0)) for move in per_debtor)
             moves -= per_debtor
             if not moves:
                 return self.browse()
-        with_email = moves.filtered(lambda m: m.partner_id.email)
+        with_email = moves.filtered(lambda m: m._tilbago_reminder_channel() == "email")
         to_print = moves - with_email
         vals_list = []
         if with_email:

@@ -106,12 +106,16 @@ class AccountMove(models.Model):
 
     def action_tilbago_preview_reminder(self):
         """Button of the reminder lists: the reminder the run would send to the debtors
-        of the selected invoices, as e-mail and letter, in each debtor's language: the
-        selected invoices and the debtors' others whose next level is due today."""
+        of the selected invoices, as e-mail and letter, in each debtor's language.
+
+        Where the company reminds per debtor: one reminder listing the selected
+        invoices and the debtors' others whose next level is due today. Where it
+        reminds per invoice: the reminder of each selected invoice (its level's
+        template), see ``tilbago.reminder.preview``."""
         due = self.search(
             self._tilbago_due_domain(self._tilbago_today())
             + [("commercial_partner_id", "in", self.commercial_partner_id.ids)]
-        )
+        )._tilbago_reminded_per_debtor()
         run = (self | due)._tilbago_debtor_preview_lines()
         return self.env["tilbago.reminder.preview"]._tilbago_open(run)
 
@@ -303,7 +307,7 @@ class TilbagoReminder(models.Model):
         levels = self.env["tilbago.reminder.level"].browse(list(set(level_of.values())))
         by_channel = {"email": defaultdict(list), "letter": defaultdict(list)}
         for move in moves:
-            channel = "email" if move.partner_id.email else "letter"
+            channel = move._tilbago_reminder_channel()
             by_channel[channel][move.commercial_partner_id.id].append(
                 (move.id, level_of[move.id], move.tilbago_reminder_fee)
             )

@@ -109,6 +109,16 @@ class IrActionsReport(models.Model):
 
 
 class TilbagoReminderPreview(models.TransientModel):
+    """What the run would send to a debtor of the selected invoices.
+
+    A company reminding per debtor: the debtor's reminder listing its invoices
+    (``DEBTOR_TEMPLATE``, the letter with its QR-bills). A company reminding per
+    invoice (``tilbago_reminder_per_debtor`` off): one reminder per invoice, the
+    template of the invoice's next level rendered on the invoice as the run leaves it
+    (at that level, with its fees), e-mail or letter as the run decides
+    (``account.move._tilbago_reminder_channel``).
+    """
+
     _name = "tilbago.reminder.preview"
     _description = "Reminder Preview"
 
@@ -120,6 +130,23 @@ class TilbagoReminderPreview(models.TransientModel):
         required=True,
         domain="[('id', 'in', partner_ids)]",
         help="The debtor whose reminder is shown, in the debtor's language.",
+    )
+    invoice_ids = fields.Many2many(
+        "account.move",
+        string="Invoices Reminded One by One",
+        compute="_compute_invoice_ids",
+        help="The debtor's invoices of a company that sends one reminder per invoice "
+        "(setting 'One Reminder per Debtor' off).",
+    )
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        compute="_compute_move_id",
+        store=True,
+        readonly=False,
+        domain="[('id', 'in', invoice_ids)]",
+        help="The invoice whose own reminder is shown: its company sends one reminder "
+        "per invoice.",
     )
     lang = fields.Char(string="Language", compute="_compute_preview")
     channel = fields.Selection(
@@ -153,11 +180,38 @@ class TilbagoReminderPreview(models.TransientModel):
     def _tilbago_partner(self):
         return self.partner_id.with_context(**{RUN_KEY: json.loads(self.run)})
 
+    def _tilbago_lines(self):
+        """The run's ``[(invoice, level, fees)]`` of the debtor shown."""
+        partner = self._tilbago_partner()
+        return partner._tilbago_run_lines() if partner else []
+
     @api.depends("run", "partner_id")
+    def _compute_invoice_ids(self):
+        for preview in self:
+            moves = self.env["account.move"].union(
+                *(move for move, _level, _fee in preview._tilbago_lines())
+            )
+            preview.invoice_ids = moves - moves._tilbago_reminded_per_debtor()
+
+    @api.depends("run", "partner_id")
+    def _compute_move_id(self):
+        for preview in self:
+            moves = self.env["account.move"].union(
+                *(move for move, _level, _fee in preview._tilbago_lines())
+            )
+            if not (preview.move_id and preview.move_id in preview.invoice_ids):
+                # the debtor's own reminder first, when its company sends one
+                per_debtor = moves._tilbago_reminded_per_debtor()
+                preview.move_id = False if per_debtor else preview.invoice_ids[:1]
+
+    @api.depends("run", "partner_id", "move_id")
     def _compute_preview(self):
         template = self.env.ref(DEBTOR_TEMPLATE).sudo()
         for preview in self:
             partner = preview._tilbago_partner()
+            if preview.move_id:
+                preview.update(preview._tilbago_invoice_preview())
+                continue
             if not partner or not partner._tilbago_run_lines():
                 preview.update({"lang": False, "channel": False, "email_to": False,
                                 "subject": False, "body": False})
@@ -166,11 +220,7 @@ class TilbagoReminderPreview(models.TransientModel):
             recipients = partner._tilbago_reminder_debtor_recipients()
             preview.lang = template._render_lang(partner.ids)[partner.id]
             preview.channel = "email" if recipients else "letter"
-            preview.email_to = ", ".join(
-                self.env["res.partner"].browse(
-                    [int(pid) for pid in recipients.split(",") if pid]
-                ).mapped("email_formatted")
-            )
+            preview.email_to = preview._tilbago_emails(recipients)
             preview.subject = template._render_field(
                 "subject", partner.ids, compute_lang=True
             )[partner.id]
@@ -178,9 +228,62 @@ class TilbagoReminderPreview(models.TransientModel):
                 "body_html", partner.ids, compute_lang=True
             )[partner.id]
 
+    def _tilbago_emails(self, recipients):
+        """The addresses of ``recipients`` (partner ids, comma separated) that have one."""
+        return ", ".join(
+            self.env["res.partner"].browse(
+                [int(pid) for pid in (recipients or "").split(",") if pid.strip()]
+            ).filtered("email").mapped("email_formatted")
+        )
+
+    def _tilbago_invoice_preview(self):
+        """The reminder the run sends for ``move_id`` alone: its next level's template
+        rendered on the invoice at that level and with the fees it would then carry,
+        in the debtor's language."""
+        self.ensure_one()
+        move = self.move_id
+        [(level, fee)] = [
+            (line_level, line_fee)
+            for line_move, line_level, line_fee in self._tilbago_lines()
+            if line_move == move
+        ]
+        template = level.sudo().mail_template_id
+        fnames = ["tilbago_reminder_level_id", "tilbago_reminder_fee"]
+        move.flush_recordset()
+        # the invoice as the run leaves it, in the cache only: nothing is written, and
+        # the invoice is read again from the database afterwards (what was computed
+        # from these values while rendering included)
+        for fname, value in zip(fnames, (level, fee), strict=True):
+            field = move._fields[fname]
+            self.env.cache.set(move, field, field.convert_to_cache(value, move))
+        try:
+            channel = move._tilbago_reminder_channel()
+            return {
+                "lang": template._render_lang(move.ids)[move.id],
+                "channel": channel,
+                "email_to": self._tilbago_emails(
+                    template._render_field("partner_to", move.ids)[move.id]
+                ),
+                "subject": template._render_field(
+                    "subject", move.ids, compute_lang=True
+                )[move.id],
+                # the letter's body is the level's template too (the print list's letter)
+                "body": move._tilbago_reminder_letter_body() if channel == "letter"
+                else template._render_field("body_html", move.ids, compute_lang=True)[move.id],
+            }
+        finally:
+            move.invalidate_recordset()
+
     def action_print_letter(self):
         """The letter with its QR-bills, as the run would print or attach it."""
         self.ensure_one()
+        if self.move_id:
+            raise UserError(self.env._(
+                "The invoice %(invoice)s is reminded on its own (setting 'One Reminder "
+                "per Debtor' off): its letter is the text shown here, printed from the "
+                "print list once the reminder is sent.",
+                invoice=self.move_id.display_name,
+            ))
         return self.env.ref("l10n_ch_tilbago.action_report_tilbago_reminder_debtor").report_action(
             self.partner_id, data={"tilbago_run": json.loads(self.run)}, config=False
         )

@@ -23,3 +23,5 @@ from . import test_case_costs_accounting
 from . import test_rpc_configuration
 from . import test_case_batch
 from . import test_reminder_debtor
+from . import test_case_batch_rpc
+from . import test_reminder_settings_rpc

@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -209,6 +210,80 @@ class TestReminderPerDebtor(DebtorCommon):
         # reminder 1 for two invoices, reminder 2 for the third
         self.assertEqual(sorted(row[1] for row in rows),
                          sorted(self.levels[:1].ids * 2 + self.levels[1:2].ids))
+
+    def test_preview_per_invoice_when_the_company_reminds_per_invoice(self):
+        """Setting off: the preview shows each selected invoice's own reminder (its next
+        level's template, in the debtor's language, e-mail or letter), exactly what the
+        run then sends, and not the debtor's letter."""
+        self.company.tilbago_reminder_per_debtor = False
+        self.env["res.lang"]._activate_lang("de_CH")
+        self.env["ir.module.module"]._load_module_terms(
+            ["l10n_ch_tilbago"], ["de_CH"], overwrite=True
+        )
+        Message = self.env["mail.message"]
+
+        def sanitized(body):
+            return Message._fields["body"].convert_to_cache(body, Message)
+
+        by_mail = self._debtor("Epsitec SA")
+        by_letter = self._debtor("Brief AG", lang="de_CH", email=False)
+        mail_moves = self._three_invoices(by_mail)
+        letter_moves = self._three_invoices(by_letter)
+        selected = mail_moves[0] | mail_moves[2] | letter_moves[0]
+        action = selected.with_context(tilbago_today=RUN_DAY).action_tilbago_preview_reminder()
+        preview = self.env["tilbago.reminder.preview"].browse(action["res_id"])
+        self.assertEqual(preview.partner_ids, by_mail | by_letter)
+        # as it opens: the first debtor, its oldest selected invoice
+        self.assertEqual(preview.partner_id, by_mail)
+        opened = preview.read(["channel", "subject", "body"])[0]
+        shown = {}
+        for debtor, moves in ((by_mail, mail_moves[0] | mail_moves[2]),
+                              (by_letter, letter_moves[0])):
+            preview.partner_id = debtor
+            # the selected invoices only: each is a reminder of its own
+            self.assertEqual(preview.invoice_ids, moves)
+            self.assertIn(preview.move_id, moves)
+            for move in moves:
+                preview.move_id = move
+                shown[move] = preview.read(["lang", "channel", "email_to", "subject", "body"])[0]
+            with self.assertRaises(UserError):
+                preview.action_print_letter()
+        self.assertFalse(selected.tilbago_reminder_ids, "a preview sends nothing")
+        self.env.invalidate_all()
+        self.assertEqual(mail_moves[2].tilbago_reminder_level_id, self.levels[0])
+        self.assertEqual(mail_moves[2].tilbago_reminder_fee, 0.0, "a preview writes nothing")
+        self.assertFalse(mail_moves[0].tilbago_reminder_level_id)
+
+        self._run(RUN_DAY)
+        self.assertFalse(by_mail.message_ids.filtered(lambda m: m.message_type == "comment"))
+        for move in mail_moves[0] | mail_moves[2]:
+            message = self._reminder_messages(move)
+            self.assertEqual(len(message), 1)
+            self.assertEqual(shown[move]["channel"], "email")
+            self.assertEqual(shown[move]["lang"], "en_US")
+            self.assertEqual(shown[move]["email_to"], by_mail.email_formatted)
+            self.assertEqual(shown[move]["subject"], message.subject)
+            # the message's body as stored: sanitized as every message's
+            self.assertEqual(sanitized(shown[move]["body"]), message.body)
+        self.assertEqual(opened["channel"], "email")
+        self.assertEqual(opened["subject"], self._reminder_messages(mail_moves[0]).subject)
+        self.assertEqual(sanitized(opened["body"]), self._reminder_messages(mail_moves[0]).body)
+        # reminder 2 of the third invoice, with the fee it then carries
+        self.assertEqual(self._reminder_messages(mail_moves[2]).subject,
+                         "Second reminder: invoice %s" % mail_moves[2].name)
+        self.assertIn("20.00", shown[mail_moves[2]]["body"])
+        # the debtor without e-mail: the letter of reminder 1, in German
+        letter = letter_moves[0]
+        self.assertEqual(letter.tilbago_reminder_to_print, True)
+        self.assertEqual(shown[letter]["channel"], "letter")
+        self.assertEqual(shown[letter]["lang"], "de_CH")
+        template = self.levels[0].mail_template_id
+        self.assertEqual(
+            shown[letter]["subject"],
+            template._render_field("subject", letter.ids, compute_lang=True)[letter.id],
+        )
+        self.assertEqual(shown[letter]["body"], letter._tilbago_reminder_letter_body())
+        self.assertIn(letter.name, shown[letter]["body"])
 
 
 @tagged("post_install", "-at_install")
