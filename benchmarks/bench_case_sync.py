@@ -210,8 +210,9 @@ def main():
                         "path, measured in the same run")
     parser.add_argument("--serial-max-n", type=int, default=1000,
                         help="largest N measured with 1 connection (it takes N × latency)")
-    parser.add_argument("--batch-size", type=int, default=100,
-                        help="cases per cron batch (the cron's default: 100)")
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="cases per cron batch (default: the cron's, "
+                             "tilbago.case._tilbago_sync_batch_size)")
     parser.add_argument("--storage", default=None,
                         help="absolute folder: also mirror every case there")
     args = parser.parse_args()
@@ -230,8 +231,9 @@ def main():
     logging.getLogger("odoo").setLevel(logging.WARNING)
 
     registry = Registry(args.database)
-    print("batches of %d, storage %s; limit = connections / latency (what the network "
-          "allows)" % (args.batch_size, args.storage or "off"))
+    print("batches of %s, storage %s; limit = connections / latency (what the network "
+          "allows)" % (args.batch_size or "the cron's default (50 per connection, at "
+                       "least 100)", args.storage or "off"))
     print("%7s %8s %5s  %-16s %9s %8s %6s %13s %8s" % (
         "N", "latency", "conn", "run", "cases/s", "limit/s", "ratio", "queries/case",
         "seconds"))

@@ -4,10 +4,16 @@
 batch (one render per template and language, then one ``message_post`` per invoice),
 each with the invoice PDF, the missing PDFs rendered before in one batch."""
 
-from odoo import models
+import logging
+
+from odoo import api, models
+from odoo.exceptions import UserError
 from odoo.tools import split_every
+from odoo.tools.pdf import PdfReadError
 
 from .ir_qweb import INLINE_CACHE_CONTEXT_KEY
+
+_logger = logging.getLogger(__name__)
 
 #: context key of benchmarks/bench_reminders.py only: post the e-mails one invoice after
 #: the other, as before the batch composer, to measure both paths in one run
@@ -124,10 +130,9 @@ class AccountMove(models.Model):
         ) or PDF_BATCH_DEFAULT
         for company, moves in missing.grouped("company_id").items():
             for ids in split_every(size, moves.ids):
-                content, report_type = Report.with_company(company)._pre_render_qweb_pdf(
-                    report, res_ids=list(ids)
+                content_by_id = self._tilbago_render_invoice_pdfs(
+                    Report.with_company(company), report, list(ids)
                 )
-                content_by_id = Report._get_splitted_report(report, content, report_type)
                 self.env["ir.attachment"].sudo().create([
                     {
                         "name": move._get_invoice_report_filename(),
@@ -140,6 +145,37 @@ class AccountMove(models.Model):
                     for move in self.browse(ids)
                 ])
         missing.invalidate_recordset(["invoice_pdf_report_id", "invoice_pdf_report_file"])
+
+    @api.model
+    def _tilbago_render_invoice_pdfs(self, Report, report, ids):
+        """The invoice PDF of each id of ``ids``: {id: bytes}, rendered in one call
+        when wkhtmltopdf can, else one by one.
+
+        Odoo's recommended wkhtmltopdf (0.12.6 with patched Qt) renders many invoices
+        in one run, and account splits the result by invoice. Other builds (Debian's,
+        with unpatched Qt) fail on a run of several documents (an empty PDF), or give
+        one that cannot be split: the reminders must not fail for that, so such a
+        batch is rendered again invoice by invoice, and the log says why."""
+        if len(ids) > 1:
+            try:
+                content, report_type = Report._pre_render_qweb_pdf(report, res_ids=ids)
+                content_by_id = Report._get_splitted_report(report, content, report_type)
+            except (PdfReadError, UserError) as error:
+                content_by_id, reason = {}, error
+            else:
+                reason = "the PDF could not be split by invoice"
+            if set(ids) <= set(content_by_id):
+                return content_by_id
+            _logger.warning(
+                "Invoice PDFs for reminders: %d invoices in one wkhtmltopdf run failed "
+                "(%s); rendering them one by one (a wkhtmltopdf with patched Qt renders "
+                "them at once)", len(ids), reason,
+            )
+        content_by_id = {}
+        for move_id in ids:
+            content, report_type = Report._pre_render_qweb_pdf(report, res_ids=[move_id])
+            content_by_id.update(Report._get_splitted_report(report, content, report_type))
+        return content_by_id
 
     # -- the former path, for the benchmark only -------------------------------------
     def _tilbago_post_reminder_emails_one_by_one(self, template):

@@ -318,6 +318,7 @@ class TilbagoCase(models.Model):
         the case's collector, all in one ``create``."""
         model_id = self.env["ir.model"]._get_id(self._name)
         vals_list = []
+        formatted = {}  # the dates of the summaries, formatted once per language
         for case, stage in reached:
             steps = case.scenario_id.step_ids.filtered(lambda s, st=stage: s.stage == st)
             if not steps:
@@ -332,7 +333,7 @@ class TilbagoCase(models.Model):
                         "res_model_id": model_id,
                         "res_id": case.id,
                         "activity_type_id": step.activity_type_id.id,
-                        "summary": step._tilbago_summary(days, lang),
+                        "summary": step._tilbago_summary(days, lang, formatted),
                         "note": step.with_context(lang=lang).note,
                         "date_deadline": due,
                         "user_id": user.id,

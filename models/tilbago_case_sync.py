@@ -18,6 +18,10 @@ from ..tilbago import sync as tilbago_sync
 
 _logger = logging.getLogger(__name__)
 
+#: the scheduled sync's batches: requests per connection, and the least cases per batch
+SYNC_ROUNDS_PER_BATCH = 50
+SYNC_MIN_BATCH = 100
+
 
 class TilbagoCase(models.Model):
     _inherit = "tilbago.case"
@@ -220,14 +224,31 @@ class TilbagoCase(models.Model):
         }
 
     @api.model
-    def _cron_refresh_status(self, batch_size=100, min_age_minutes=50):
-        """Hourly: refresh the open cases of every company, in committed batches.
+    def _tilbago_sync_batch_size(self):
+        """Cases per batch of the scheduled sync: ``SYNC_ROUNDS_PER_BATCH`` requests per
+        connection of the company that reads most at once, at least
+        ``SYNC_MIN_BATCH``. Each batch ends by waiting for its slowest answers and
+        writes before the next one starts, so a batch must keep the connections busy
+        for many round trips: with 8 connections at 50 ms, batches of 100 reached 0.70
+        of what the network allows for 10,000 unchanged cases, batches of 400 0.81
+        (benchmarks/README.md)."""
+        connections = max(
+            self.env["res.company"].sudo().search([]).mapped("tilbago_sync_connections")
+            or [1]
+        )
+        return max(SYNC_MIN_BATCH, SYNC_ROUNDS_PER_BATCH * connections)
+
+    @api.model
+    def _cron_refresh_status(self, batch_size=None, min_age_minutes=50):
+        """Hourly: refresh the open cases of every company, in committed batches
+        (``batch_size`` cases, by default ``_tilbago_sync_batch_size``).
 
         Cases refreshed less than ``min_age_minutes`` ago are skipped, so a run that
         is rescheduled (Odoo's cron runs the job again while work remains) goes on with
         the cases not done yet. Progress is reported with ``ir.cron._notify_progress``;
         Odoo commits after each batch.
         """
+        batch_size = batch_size or self._tilbago_sync_batch_size()
         limit_date = fields.Datetime.subtract(
             fields.Datetime.now(), minutes=min_age_minutes
         )

@@ -148,13 +148,22 @@ class TilbagoScenarioStep(models.Model):
             days=self.days_offset
         )
 
-    def _tilbago_summary(self, days, lang):
+    def _tilbago_summary(self, days, lang, formatted=None):
+        """The step's summary for ``days`` in ``lang``. ``formatted``, a dict kept by
+        the caller across steps and cases, holds the dates already formatted (a sync
+        that moves many cases plans several steps for each, mostly on the same days)."""
         self.ensure_one()
         step = self.with_context(lang=lang)
-        values = {
-            name: format_date(step.env, day, lang_code=lang) if day else "-"
-            for name, day in days.items()
-        }
+        formatted = {} if formatted is None else formatted
+
+        def fmt(day):
+            if not day:
+                return "-"
+            if (day, lang) not in formatted:
+                formatted[day, lang] = format_date(step.env, day, lang_code=lang)
+            return formatted[day, lang]
+
+        values = {name: fmt(day) for name, day in days.items()}
         values["date"] = values.get(self.date_rule, "-")
         try:
             return step.summary.format_map(_Days(values))

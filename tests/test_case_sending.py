@@ -408,6 +408,30 @@ class TestCaseSending(TilbagoCaseCommon):
             any("Status refresh failed" in (m.body or "") for m in cases[2].message_ids)
         )
 
+    def test_cron_batch_keeps_every_connection_busy(self):
+        """The scheduled sync takes 50 cases per connection of the company that reads
+        most at once (at least 100): a batch waits for its slowest answer before the
+        next one starts, so a small batch leaves connections idle."""
+        Case = self.env["tilbago.case"]
+        companies = self.env["res.company"].sudo().search([])
+        companies.write({"tilbago_sync_connections": 1})
+        self.assertEqual(Case._tilbago_sync_batch_size(), 100)
+        self.env.company.sudo().tilbago_sync_connections = 8
+        self.assertEqual(Case._tilbago_sync_batch_size(), 400)
+        (companies - self.env.company)[:1].tilbago_sync_connections = 12
+        self.assertEqual(Case._tilbago_sync_batch_size(), 600)
+        # the cron's default batch
+        limits = []
+        original = type(Case)._tilbago_lock_batch
+
+        def lock_batch(model, domain, limit):
+            limits.append(limit)
+            return original(model, domain, limit)
+
+        with patch.object(type(Case), "_tilbago_lock_batch", lock_batch):
+            Case._cron_refresh_status()
+        self.assertEqual(limits, [600])
+
     def test_cron_skips_finished_cases(self):
         _invoice, wizard = self._prepared()
         case, _action = self._send(wizard)

@@ -12,6 +12,7 @@ from unittest.mock import patch
 from lxml import etree
 
 from odoo.tests import tagged
+from odoo.tools.pdf import PdfReadError
 
 from ..models.account_move_reminder_mail import OLD_PATH_CONTEXT_KEY
 from .test_reminder import ReminderCommon
@@ -101,6 +102,30 @@ class TestReminderBatch(ReminderCommon):
         self.assertEqual(notified.mail_message_id, self._reminder_messages(moves[0]))
         self.assertEqual(notified.notification_type, "email")
         self.assertIn(self.accountant, self._mails(notified.mail_message_id).recipient_ids)
+
+    def test_a_wkhtmltopdf_that_fails_on_several_invoices_renders_them_one_by_one(self):
+        """Debian's wkhtmltopdf (unpatched Qt) returns an empty PDF for a run of several
+        documents: the reminders still go out, each with its own invoice PDF."""
+        moves = self._invoice(self.debtor_de) | self._invoice(self.debtor_fr) | self._invoice()
+        report = type(self.env["ir.actions.report"])
+        original = report._pre_render_qweb_pdf
+        renders = []
+
+        def unpatched_qt(self_report, report_ref, res_ids=None, data=None):
+            renders.append(list(res_ids))
+            if len(res_ids) > 1:
+                raise PdfReadError("Cannot read an empty file")
+            return original(self_report, report_ref, res_ids=res_ids, data=data)
+
+        with patch.object(report, "_pre_render_qweb_pdf", unpatched_qt), \
+                self.assertLogs("odoo.addons.l10n_ch_tilbago", "WARNING") as logs:
+            self.assertEqual(self._run(FIRST_DAY), (3, 0))
+        self.assertEqual(renders, [moves.ids] + [[move_id] for move_id in moves.ids])
+        self.assertIn("one by one", logs.output[0])
+        for move in moves:
+            message = self._reminder_messages(move)
+            self.assertEqual(message.attachment_ids, move.invoice_pdf_report_id)
+            self.assertIn(move.name, move.invoice_pdf_report_id.raw.decode())
 
     def test_stored_invoice_pdf_is_attached_not_rendered(self):
         move = self._invoice()
