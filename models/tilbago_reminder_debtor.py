@@ -15,9 +15,15 @@ hands the invoices to this run instead of sending one reminder per invoice. The 
 - logs on each invoice a note linking that message, and records one ``tilbago.reminder``
   per invoice pointing at it.
 
-What the letter lists travels as a *run*: ``{"date": "YYYY-MM-DD", "lines":
-{"<debtor id>": [[invoice id, level id, fees], ...]}}`` in the context (mail rendering)
-or the report's data (printing, preview): JSON, so a report action carries it.
+Each company is a creditor of its own (letterhead, bank account on the QR-bill, fees,
+default interest, sender): a debtor owed by two companies gets one reminder from each,
+listing that company's invoices only. What a letter lists travels as a *run*, one per
+company: ``{"date": "YYYY-MM-DD", "company": <company id>, "lines": {"<debtor id>":
+[[invoice id, level id, fees], ...]}}`` in the context (mail rendering) or the report's
+data (``tilbago_run``, or ``tilbago_runs`` for several companies: printing, preview):
+JSON, so a report action carries it. Runs are never stored beyond the preview's
+transient record; one without ``company`` (before 18.0.2.x) is read as before, its
+company that of its first invoice.
 """
 
 import uuid
@@ -48,16 +54,35 @@ TITLE_GENDERS = {
 }
 
 
-def make_run(today, lines_by_debtor):
-    """The run as JSON: ``lines_by_debtor`` maps a debtor id to ``[(move id, level id,
-    fees)]``."""
-    return {
+def make_run(today, lines_by_debtor, company_id=False):
+    """One company's run as JSON: ``lines_by_debtor`` maps a debtor id to ``[(move id,
+    level id, fees)]`` of invoices of ``company_id``."""
+    run = {
         "date": fields.Date.to_string(today),
         "lines": {
             str(debtor_id): [[move_id, level_id, fee] for move_id, level_id, fee in lines]
             for debtor_id, lines in lines_by_debtor.items()
         },
     }
+    if company_id:
+        run["company"] = company_id
+    return run
+
+
+def make_runs(today, lines):
+    """The runs of several companies: ``lines`` maps ``(company id, debtor id)`` to
+    ``[(move id, level id, fees)]``; one run per company, by company id."""
+    by_company = defaultdict(dict)
+    for (company_id, debtor_id), rows in lines.items():
+        by_company[company_id][debtor_id] = rows
+    return [make_run(today, debtors, company_id)
+            for company_id, debtors in sorted(by_company.items())]
+
+
+def run_data(runs):
+    """A report's data carrying ``runs``: one run as ``tilbago_run``, several as
+    ``tilbago_runs``."""
+    return {"tilbago_run": runs[0]} if len(runs) == 1 else {"tilbago_runs": runs}
 
 
 class AccountMove(models.Model):
@@ -85,7 +110,8 @@ class AccountMove(models.Model):
 
     def _tilbago_debtor_preview_lines(self):
         """What a run would list for ``self`` today: each invoice at its next level,
-        with the fees it would then carry. Invoices without a next level are left out."""
+        with the fees it would then carry, in one run per company. Invoices without a
+        next level are left out."""
         lines = defaultdict(list)
         today = self._tilbago_today()
         for move in self:
@@ -99,28 +125,30 @@ class AccountMove(models.Model):
                 fee = move.company_id.currency_id._convert(
                     fee, move.currency_id, move.company_id, today
                 )
-            lines[move.commercial_partner_id.id].append(
+            lines[move.company_id.id, move.commercial_partner_id.id].append(
                 (move.id, level.id, move.tilbago_reminder_fee + fee)
             )
-        return make_run(today, lines)
+        return make_runs(today, lines)
 
     def action_tilbago_preview_reminder(self):
         """Button of the reminder lists: the reminder the run would send to the debtors
         of the selected invoices, as e-mail and letter, in each debtor's language.
 
-        Where the company reminds per debtor: one reminder listing the selected
-        invoices and the debtors' others whose next level is due today. Where it
+        Where the company reminds per debtor: one reminder per company and debtor,
+        listing the selected invoices and the debtors' others of that company whose
+        next level is due today. Where it
         reminds per invoice: the reminder of each selected invoice (its level's
         template), see ``tilbago.reminder.preview``."""
         due = self.search(
             self._tilbago_due_domain(self._tilbago_today())
             + [("commercial_partner_id", "in", self.commercial_partner_id.ids)]
         )._tilbago_reminded_per_debtor()
-        run = (self | due)._tilbago_debtor_preview_lines()
-        return self.env["tilbago.reminder.preview"]._tilbago_open(run)
+        runs = (self | due)._tilbago_debtor_preview_lines()
+        return self.env["tilbago.reminder.preview"]._tilbago_open(runs)
 
     def action_tilbago_print_reminders(self):
-        """Letters sent per debtor print as one letter per debtor, the others as before."""
+        """Letters sent per debtor print as one letter per company and debtor, the
+        others as before."""
         pending = self.env["tilbago.reminder"].sudo().search(
             [("move_id", "in", self.ids), ("state", "=", "to_print"), ("per_debtor", "=", True)]
         )
@@ -128,14 +156,17 @@ class AccountMove(models.Model):
             lambda m: m.tilbago_reminder_state == "reminder"
         ):
             return super().action_tilbago_print_reminders()
-        run = make_run(
+        runs = make_runs(
             max(pending.mapped("date")),
             self.env["tilbago.reminder"]._tilbago_lines_by_debtor(pending),
         )
         super().action_tilbago_print_reminders()
-        partners = self.env["res.partner"].browse([int(pid) for pid in run["lines"]])
+        # a debtor of two companies: its letter of each, company by company
+        partners = self.env["res.partner"].browse(
+            [int(pid) for run in runs for pid in run["lines"]]
+        )
         return self.env.ref(LETTER_REPORT).report_action(
-            partners, data={"tilbago_run": run}, config=False
+            partners, data=run_data(runs), config=False
         )
 
 
@@ -161,7 +192,11 @@ class ResPartner(models.Model):
         return fields.Date.to_date(run.get("date")) or fields.Date.context_today(self)
 
     def _tilbago_run_company(self):
-        """The company reminding the debtor: that of its listed invoices."""
+        """The company reminding the debtor: the run's (that of its listed invoices)."""
+        run = self.env.context.get(RUN_KEY) or {}
+        if run.get("company"):
+            return self.env["res.company"].browse(run["company"])
+        # a run of an earlier version, without its company
         lines = self._tilbago_run_lines()
         return lines[0][0].company_id if lines else self.env.company
 
@@ -286,17 +321,19 @@ class TilbagoReminder(models.Model):
 
     @api.model
     def _tilbago_lines_by_debtor(self, reminders):
+        """The rows of ``reminders`` by ``(company id, debtor id)`` (see ``make_runs``)."""
         lines = defaultdict(list)
         for reminder in reminders:
-            lines[reminder.move_id.commercial_partner_id.id].append(
+            move = reminder.move_id
+            lines[move.company_id.id, move.commercial_partner_id.id].append(
                 (reminder.move_id.id, reminder.level_id.id, reminder.move_id.tilbago_reminder_fee)
             )
         return lines
 
     @api.model
     def _tilbago_send_per_debtor(self, collected, today):
-        """Send the collected reminders, one per debtor and channel, and record one
-        reminder per invoice pointing at the shared message.
+        """Send the collected reminders, one per company, debtor and channel, and record
+        one reminder per invoice pointing at the shared message.
 
         :param collected: ``[(invoice id, level id, fee charged now)]``
         :return: the reminders recorded
@@ -308,19 +345,24 @@ class TilbagoReminder(models.Model):
         by_channel = {"email": defaultdict(list), "letter": defaultdict(list)}
         for move in moves:
             channel = move._tilbago_reminder_channel()
-            by_channel[channel][move.commercial_partner_id.id].append(
+            by_channel[channel][move.company_id.id, move.commercial_partner_id.id].append(
                 (move.id, level_of[move.id], move.tilbago_reminder_fee)
             )
         message_of = {}
-        if by_channel["email"]:
-            message_of.update(self._tilbago_post_debtor_emails(make_run(today, by_channel["email"])))
+        # one composer per company: each debtor's message rendered and posted with the
+        # company reminding it
+        for run in make_runs(today, by_channel["email"]):
+            message_of.update(
+                ((run["company"], debtor_id), message)
+                for debtor_id, message in self._tilbago_post_debtor_emails(run).items()
+            )
         if by_channel["letter"]:
             message_of.update(self._tilbago_log_debtor_letters(by_channel["letter"]))
         level_by_id = {level.id: level for level in levels}
         vals_list, notes = [], {}
         for channel, debtors in by_channel.items():
-            for debtor_id, rows in debtors.items():
-                message = message_of.get(debtor_id)
+            for key, rows in debtors.items():
+                message = message_of.get(key)
                 for move_id, level_id, _fee in rows:
                     move = moves.browse(move_id)
                     level = level_by_id[level_id]
@@ -359,19 +401,21 @@ class TilbagoReminder(models.Model):
 
     @api.model
     def _tilbago_post_debtor_emails(self, run):
-        """One e-mail per debtor of ``run``, posted on the debtor through the mail
-        composer in comment mode over all debtors at once.
+        """One e-mail per debtor of ``run`` (one company's), posted on the debtor through
+        the mail composer in comment mode over all debtors at once, with the run's
+        company (the message's company, the layout's, the PDF's letterhead).
 
         :return: the message posted, by debtor id
         """
-        partners = self.env["res.partner"].browse([int(pid) for pid in run["lines"]])
-        template = self.env.ref(DEBTOR_TEMPLATE)
-        messages = self.env["mail.message"].sudo()
+        env = self.with_company(run["company"]).env if run.get("company") else self.env
+        partners = env["res.partner"].browse([int(pid) for pid in run["lines"]])
+        template = env.ref(DEBTOR_TEMPLATE)
+        messages = env["mail.message"].sudo()
         last = messages.search(
             [("model", "=", "res.partner"), ("res_id", "in", partners.ids)],
             order="id desc", limit=1,
         ).id
-        composer = self.env["mail.compose.message"].with_context(
+        composer = env["mail.compose.message"].with_context(
             **{RUN_KEY: run, INLINE_CACHE_CONTEXT_KEY: True},
             mail_notify_force_send=False,
             mail_create_nosubscribe=True,
@@ -383,7 +427,7 @@ class TilbagoReminder(models.Model):
             "res_ids": repr(partners.ids),
             "template_id": template.id,
             "message_type": "comment",
-            "subtype_id": self.env.ref("mail.mt_comment").id,
+            "subtype_id": env.ref("mail.mt_comment").id,
             "email_layout_xmlid": "mail.mail_notification_light",
             "force_send": False,
         })
@@ -395,20 +439,32 @@ class TilbagoReminder(models.Model):
         return {message.res_id: message for message in posted}
 
     @api.model
-    def _tilbago_log_debtor_letters(self, lines_by_debtor):
-        """A note on each debtor without e-mail: its letter waits to be printed.
+    def _tilbago_log_debtor_letters(self, lines):
+        """A note on each debtor without e-mail, for each company reminding it: its
+        letter waits to be printed.
 
-        :return: the note, by debtor id
+        :param lines: the rows by ``(company id, debtor id)``
+        :return: the note, by ``(company id, debtor id)``
         """
-        partners = self.env["res.partner"].browse(list(lines_by_debtor))
         moves = self.env["account.move"].browse(
-            [row[0] for rows in lines_by_debtor.values() for row in rows]
+            [row[0] for rows in lines.values() for row in rows]
         )
-        bodies = {}
-        for partner in partners:
-            names = ", ".join(moves.browse(row[0]).name for row in lines_by_debtor[partner.id])
-            bodies[partner.id] = Markup("<p>%s</p>") % self.env._(
-                "Reminder letter ready to print for the invoices %(names)s.", names=names
+        notes = {}
+        for run in make_runs(fields.Date.today(), lines):
+            company = self.env["res.company"].browse(run["company"])
+            partners = self.env["res.partner"].with_company(company).browse(
+                [int(pid) for pid in run["lines"]]
             )
-        notes = partners._message_log_batch(bodies=bodies)
-        return {note.res_id: note for note in notes}
+            bodies = {}
+            for partner in partners:
+                names = ", ".join(moves.browse(row[0]).name for row in run["lines"][str(partner.id)])
+                bodies[partner.id] = Markup("<p>%s</p>") % self.env._(
+                    "Reminder letter of %(company)s ready to print for the invoices "
+                    "%(names)s.",
+                    company=company.name, names=names,
+                )
+            notes.update(
+                ((company.id, note.res_id), note)
+                for note in partners._message_log_batch(bodies=bodies)
+            )
+        return notes

@@ -6,8 +6,10 @@ preview from the reminder lists.
 The letter (report/reminder_debtor_report.xml) is rendered for the debtor; each listed
 invoice that can carry a QR-bill (``l10n_ch_is_qr_valid``, CHF or EUR) adds one page
 with l10n_ch's QR-bill at its foot: the invoice's own QR or creditor reference, so a
-payment is matched to that invoice. The run (which invoices, at which level) comes
-from the report's data (print list, preview) or the context (the e-mail's PDF).
+payment is matched to that invoice. The run (which invoices, at which level, for which
+company) comes from the report's data (print list, preview) or the context (the e-mail's
+PDF); a print list over several companies carries one run per company
+(``tilbago_runs``): a debtor of two companies gets a letter from each.
 """
 
 import io
@@ -26,14 +28,35 @@ def _run_of(env, data):
     return (data or {}).get("tilbago_run") or env.context.get(RUN_KEY) or {}
 
 
+def _runs_of(env, data):
+    """The runs of the report: several companies' (``tilbago_runs``) or one."""
+    runs = (data or {}).get("tilbago_runs")
+    return list(runs) if runs else [_run_of(env, data)]
+
+
+def _load_runs(text):
+    """The preview's runs; a preview of an earlier version holds one run."""
+    runs = json.loads(text or "[]")
+    return [runs] if isinstance(runs, dict) else runs
+
+
 class ReportTilbagoReminderDebtor(models.AbstractModel):
     _name = "report.l10n_ch_tilbago.report_tilbago_reminder_debtor"
     _description = "Reminder Letter per Debtor"
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        run = _run_of(self.env, data)
-        docs = self.env["res.partner"].with_context(**{RUN_KEY: run}).browse(docids)
+        runs = _runs_of(self.env, data)
+        partners = self.env["res.partner"].browse(docids)
+        if len(runs) == 1:
+            docs = partners.with_context(**{RUN_KEY: runs[0]})
+        else:
+            # one letter per company and debtor, company by company
+            docs = [
+                partner.with_context(**{RUN_KEY: run})
+                for run in runs for partner in partners.browse(list(dict.fromkeys(docids)))
+                if str(partner.id) in run["lines"]
+            ]
         return {"doc_ids": docids, "doc_model": "res.partner", "docs": docs}
 
 
@@ -68,6 +91,23 @@ class IrActionsReport(models.Model):
         report = self._get_report(report_ref)
         if report.report_name != LETTER_REPORT_NAME or not res_ids:
             return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids)
+        runs = _runs_of(self.env, data)
+        if len(runs) > 1:
+            # several companies: each one's letters, keyed by company and debtor (a
+            # debtor may have a letter of each)
+            rest = {key: value for key, value in data.items() if key != "tilbago_runs"}
+            streams = {}
+            for run in runs:
+                ids = [pid for pid in dict.fromkeys(res_ids) if str(pid) in run["lines"]]
+                if not ids:
+                    continue
+                run_streams = self._render_qweb_pdf_prepare_streams(
+                    report_ref, dict(rest, tilbago_run=run), ids
+                )
+                streams.update(
+                    ((run.get("company"), key), value) for key, value in run_streams.items()
+                )
+            return streams
         # one letter per debtor, each followed by the QR-bills of its invoices
         streams = {}
         for res_id in res_ids:
@@ -111,8 +151,9 @@ class IrActionsReport(models.Model):
 class TilbagoReminderPreview(models.TransientModel):
     """What the run would send to a debtor of the selected invoices.
 
-    A company reminding per debtor: the debtor's reminder listing its invoices
-    (``DEBTOR_TEMPLATE``, the letter with its QR-bills). A company reminding per
+    One reminder per company and debtor: ``company_id`` and ``partner_id`` choose it.
+    A company reminding per debtor: the debtor's reminder listing its invoices of that
+    company (``DEBTOR_TEMPLATE``, the letter with its QR-bills). A company reminding per
     invoice (``tilbago_reminder_per_debtor`` off): one reminder per invoice, the
     template of the invoice's next level rendered on the invoice as the run leaves it
     (at that level, with its fees), e-mail or letter as the run decides
@@ -123,6 +164,13 @@ class TilbagoReminderPreview(models.TransientModel):
     _description = "Reminder Preview"
 
     run = fields.Text(required=True, readonly=True)
+    company_ids = fields.Many2many("res.company", string="Companies", readonly=True)
+    company_id = fields.Many2one(
+        "res.company",
+        domain="[('id', 'in', company_ids)]",
+        help="The company whose reminder is shown: each company reminds its own "
+        "invoices, as a creditor of its own.",
+    )
     partner_ids = fields.Many2many("res.partner", string="Debtors", readonly=True)
     partner_id = fields.Many2one(
         "res.partner",
@@ -157,16 +205,25 @@ class TilbagoReminderPreview(models.TransientModel):
     body = fields.Html(compute="_compute_preview", sanitize=False)
 
     @api.model
-    def _tilbago_open(self, run):
-        debtors = self.env["res.partner"].browse([int(pid) for pid in run["lines"]])
+    def _tilbago_open(self, runs):
+        """:param runs: one run per company (``make_runs``)"""
+        runs = [runs] if isinstance(runs, dict) else runs
+        debtors = self.env["res.partner"].browse(
+            list(dict.fromkeys(int(pid) for run in runs for pid in run["lines"]))
+        )
         if not debtors:
             raise UserError(self.env._(
                 "None of the selected invoices has a next reminder level: nothing to preview."
             ))
+        companies = self.env["res.company"].browse(
+            [run["company"] for run in runs if run.get("company")]
+        )
         preview = self.create({
-            "run": json.dumps(run),
+            "run": json.dumps(runs),
+            "company_ids": [fields.Command.set(companies.ids)],
+            "company_id": companies[:1].id,
             "partner_ids": [fields.Command.set(debtors.ids)],
-            "partner_id": debtors[0].id,
+            "partner_id": int(next(iter(runs[0]["lines"]))),
         })
         return {
             "type": "ir.actions.act_window",
@@ -177,15 +234,43 @@ class TilbagoReminderPreview(models.TransientModel):
             "target": "new",
         }
 
+    def _tilbago_run(self):
+        """The run of the company shown (a preview of an earlier version: its run)."""
+        runs = _load_runs(self.run)
+        return next(
+            (run for run in runs if run.get("company", self.company_id.id) == self.company_id.id),
+            {},
+        )
+
     def _tilbago_partner(self):
-        return self.partner_id.with_context(**{RUN_KEY: json.loads(self.run)})
+        """The debtor shown, rendered with the company reminding it."""
+        return self.partner_id.with_company(self.company_id).with_context(
+            **{RUN_KEY: self._tilbago_run()}
+        )
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        """A debtor chosen: a company reminding it, if the one shown does not."""
+        runs = _load_runs(self.run)
+        debtor = str(self.partner_id.id)
+        if self.partner_id and debtor not in self._tilbago_run().get("lines", {}):
+            companies = [run.get("company") for run in runs if debtor in run["lines"]]
+            if companies and companies[0]:
+                self.company_id = companies[0]
+
+    @api.onchange("company_id")
+    def _onchange_company_id(self):
+        """A company chosen: a debtor it reminds, if not the one shown."""
+        lines = self._tilbago_run().get("lines", {})
+        if lines and str(self.partner_id.id) not in lines:
+            self.partner_id = int(next(iter(lines)))
 
     def _tilbago_lines(self):
         """The run's ``[(invoice, level, fees)]`` of the debtor shown."""
         partner = self._tilbago_partner()
         return partner._tilbago_run_lines() if partner else []
 
-    @api.depends("run", "partner_id")
+    @api.depends("run", "company_id", "partner_id")
     def _compute_invoice_ids(self):
         for preview in self:
             moves = self.env["account.move"].union(
@@ -193,7 +278,7 @@ class TilbagoReminderPreview(models.TransientModel):
             )
             preview.invoice_ids = moves - moves._tilbago_reminded_per_debtor()
 
-    @api.depends("run", "partner_id")
+    @api.depends("run", "company_id", "partner_id")
     def _compute_move_id(self):
         for preview in self:
             moves = self.env["account.move"].union(
@@ -204,7 +289,7 @@ class TilbagoReminderPreview(models.TransientModel):
                 per_debtor = moves._tilbago_reminded_per_debtor()
                 preview.move_id = False if per_debtor else preview.invoice_ids[:1]
 
-    @api.depends("run", "partner_id", "move_id")
+    @api.depends("run", "company_id", "partner_id", "move_id")
     def _compute_preview(self):
         template = self.env.ref(DEBTOR_TEMPLATE).sudo()
         for preview in self:
@@ -216,7 +301,9 @@ class TilbagoReminderPreview(models.TransientModel):
                 preview.update({"lang": False, "channel": False, "email_to": False,
                                 "subject": False, "body": False})
                 continue
-            template = template.with_context(**{RUN_KEY: partner.env.context.get(RUN_KEY)})
+            template = template.with_company(preview.company_id).with_context(
+                **{RUN_KEY: partner.env.context.get(RUN_KEY)}
+            )
             recipients = partner._tilbago_reminder_debtor_recipients()
             preview.lang = template._render_lang(partner.ids)[partner.id]
             preview.channel = "email" if recipients else "letter"
@@ -285,5 +372,5 @@ class TilbagoReminderPreview(models.TransientModel):
                 invoice=self.move_id.display_name,
             ))
         return self.env.ref("l10n_ch_tilbago.action_report_tilbago_reminder_debtor").report_action(
-            self.partner_id, data={"tilbago_run": json.loads(self.run)}, config=False
+            self.partner_id, data={"tilbago_run": self._tilbago_run()}, config=False
         )

@@ -13,7 +13,7 @@ from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
-from ..models.tilbago_reminder_debtor import make_run
+from ..models.tilbago_reminder_debtor import make_runs, run_data
 from ..tilbago import letters
 from .test_reminder import DUE, ReminderCommon, D
 
@@ -85,12 +85,13 @@ class DebtorCommon(ReminderCommon):
     def _letter_pdf(self, partner):
         """The letter with its QR-bills as the print list prints it."""
         reminders = self.env["tilbago.reminder"].search([("partner_id", "=", partner.id)])
-        run = make_run(RUN_DAY, self.env["tilbago.reminder"]._tilbago_lines_by_debtor(reminders))
+        runs = make_runs(RUN_DAY, self.env["tilbago.reminder"]._tilbago_lines_by_debtor(reminders))
         content, _type = self.env["ir.actions.report"].with_context(
             force_report_rendering=True
         )._render_qweb_pdf(
-            "l10n_ch_tilbago.action_report_tilbago_reminder_debtor", partner.ids,
-            data={"tilbago_run": run},
+            "l10n_ch_tilbago.action_report_tilbago_reminder_debtor",
+            [int(pid) for run in runs for pid in run["lines"]],
+            data=run_data(runs),
         )
         return pdf_text(content)
 
@@ -284,6 +285,257 @@ class TestReminderPerDebtor(DebtorCommon):
         )
         self.assertEqual(shown[letter]["body"], letter._tilbago_reminder_letter_body())
         self.assertIn(letter.name, shown[letter]["body"])
+
+
+@tagged("post_install", "-at_install")
+class TestReminderPerDebtorCompanies(DebtorCommon):
+    """A debtor shared by two companies: each company is a creditor of its own, with its
+    letterhead, bank account, fees and sender; a run reminds it once per company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ch = cls.env.ref("base.ch")
+        data2 = cls.setup_other_company(name="Zweitfirma AG")
+        cls.company2 = data2["company"]
+        cls.company2.write({
+            "email": "billing@company2.example.com",
+            "tilbago_reminder_per_debtor": True,
+            "qr_code": True,
+        })
+        cls.company2.partner_id.write(
+            {"street": "Bahnhofstrasse 7", "zip": "8001", "city": "Zürich", "country_id": ch.id}
+        )
+        cls.qr_bank2 = cls.env["res.partner.bank"].create(
+            {"acc_number": "CH44 3199 9123 0008 8901 2", "partner_id": cls.company2.partner_id.id}
+        )
+        # its own numbers: "ZW/..." beside company 1's "INV/..."
+        data2["default_journal_sale"].write({"invoice_reference_model": "ch", "code": "ZW"})
+        cls.levels2 = cls.company2.tilbago_reminder_level_ids
+        for level, fee in zip(cls.levels2, (0.0, 25.0, 35.0)):
+            level.write({"delay": 10, "fee": fee})
+
+    def _invoices_of_both(self, debtor):
+        """Company 1: 100 and 200 (300 due); company 2: 400 and 500 (900 due), each
+        invoice with its company's QR-IBAN."""
+        moves = {self.company: self.env["account.move"], self.company2: self.env["account.move"]}
+        for company, bank, amounts in ((self.company, self.qr_bank, (100.0, 200.0)),
+                                       (self.company2, self.qr_bank2, (400.0, 500.0))):
+            for amount in amounts:
+                move = self._invoice(partner=debtor, amount=amount, company=company, post=False)
+                move.partner_bank_id = bank
+                move.action_post()
+                moves[company] |= move
+        self.assertEqual(moves[self.company2].company_id, self.company2)
+        self.assertFalse(set(moves[self.company].mapped("name"))
+                         & set(moves[self.company2].mapped("name")))
+        return moves
+
+    def test_one_email_per_company_and_debtor(self):
+        debtor = self._debtor("Epsitec SA")
+        moves = self._invoices_of_both(debtor)
+        self._run(RUN_DAY)
+        posted = debtor.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertEqual(len(posted), 2, "one e-mail per company reminding the debtor")
+        for company, other, total, other_total in ((self.company, self.company2, "300.00", "900.00"),
+                                                    (self.company2, self.company, "900.00", "300.00")):
+            message = posted.filtered(lambda m, c=company: m.record_company_id == c)
+            self.assertEqual(len(message), 1, company.name)
+            for move in moves[company]:
+                self.assertIn(move.name, message.body)
+                self.assertIn(move.name, message.subject)
+            for move in moves[other]:
+                self.assertNotIn(move.name, message.body, "only the company's own invoices")
+            self.assertIn(total, message.body, "the company's total")
+            self.assertNotIn(other_total, message.body)
+            self.assertIn(company.name, message.body, "signed by the company")
+            self.assertNotIn(other.name, message.body)
+            self.assertIn(company.email, message.email_from, "sent by the company")
+            # the letter attached: the company's invoices only, on its letterhead
+            letter = message.attachment_ids.raw.decode()
+            self.assertIn(company.name, letter)
+            self.assertNotIn(other.name, letter)
+            for move in moves[other]:
+                self.assertNotIn(move.name, letter)
+            reminders = moves[company].tilbago_reminder_ids
+            self.assertEqual(len(reminders), 2, "one reminder record per invoice")
+            self.assertEqual(reminders.company_id, company)
+            self.assertEqual(reminders.message_id, message)
+            self.assertEqual(set(reminders.mapped("per_debtor")), {True})
+            for move in moves[company]:
+                notes = move.message_ids.filtered(
+                    lambda m, msg=message: f"/mail/message/{msg.id}" in (m.body or "")
+                )
+                self.assertEqual(len(notes), 1, "the invoice's chatter links its e-mail")
+                self.assertIn("listing 2 invoice(s)", notes.body)
+
+    def test_letters_per_company_with_each_company_qr_account(self):
+        """A debtor without e-mail: one letter per company on the print list, printed
+        together, each followed by the QR-bills of its invoices to its company's
+        account."""
+        self.company2.tilbago_reminder_fees_on_qr = True
+        debtor = self._debtor("Paper Muster", email=False, is_company=False)
+        moves = self._invoices_of_both(debtor)
+        # company 2's second invoice climbs to its reminder 2: its own fee, 25
+        self.env["account.move"].browse(moves[self.company2][1].id).with_context(
+            tilbago_escalation=True
+        ).write({"tilbago_reminder_level_id": self.levels2[0].id,
+                 "tilbago_reminder_state": "reminder", "tilbago_reminder_level_date": DUE})
+        self._run(RUN_DAY)
+        all_moves = moves[self.company] | moves[self.company2]
+        reminders = all_moves.tilbago_reminder_ids
+        self.assertEqual(len(reminders), 4)
+        self.assertEqual(set(reminders.mapped("state")), {"to_print"})
+        for company in (self.company, self.company2):
+            note = moves[company].tilbago_reminder_ids.message_id
+            self.assertEqual(len(note), 1, "one letter per company")
+            self.assertEqual((note.model, note.res_id), ("res.partner", debtor.id))
+            self.assertIn(company.name, note.body)
+        self.assertEqual(moves[self.company2][1].tilbago_reminder_fee, 25.0)
+        action = all_moves.action_tilbago_print_reminders()
+        runs = action["data"]["tilbago_runs"]
+        self.assertEqual([run["company"] for run in runs],
+                         sorted([self.company.id, self.company2.id]))
+        for run in runs:
+            company = self.env["res.company"].browse(run["company"])
+            self.assertEqual(set(run["lines"]), {str(debtor.id)})
+            self.assertEqual({row[0] for row in run["lines"][str(debtor.id)]},
+                             set(moves[company].ids))
+        self.assertEqual(set(reminders.mapped("state")), {"printed"})
+        content, _type = self.env["ir.actions.report"].with_context(
+            force_report_rendering=True
+        )._render_qweb_pdf(
+            "l10n_ch_tilbago.action_report_tilbago_reminder_debtor",
+            action["context"]["active_ids"], data=action["data"],
+        )
+        pages = pdf_text(content).split("\f")
+        banks = {self.company: self.qr_bank, self.company2: self.qr_bank2}
+        qr_pages = [page for page in pages if PAYMENT_PART["en"] in page]
+        self.assertEqual(len(qr_pages), 4, "one QR-bill per invoice")
+        self.assertEqual(moves[self.company2][1].amount_residual, 500.0)
+        for company, bank in banks.items():
+            other = self.company2 if company == self.company else self.company
+            letters_of = [page for page in pages if "Dear Mrs. Paper Muster" in page
+                          and moves[company][0].name in page]
+            self.assertEqual(len(letters_of), 1, company.name)
+            self.assertIn(company.name, letters_of[0], "on the company's letterhead")
+            for move in moves[other]:
+                self.assertNotIn(move.name, letters_of[0])
+            for move in moves[company]:
+                # each QR-bill by its amount: the references of two companies' invoices
+                # numbered alike are alike
+                amount = "%.2f" % (move.amount_residual + (
+                    move.tilbago_reminder_fee if company == self.company2 else 0.0))
+                [page] = [page for page in qr_pages if amount in page]
+                self.assertIn(move.space_qrr_reference(move.payment_reference).strip(), page)
+                self.assertIn(bank.sanitized_acc_number, page, "the company's own account")
+                self.assertNotIn(banks[other].sanitized_acc_number, page)
+                self.assertIn(company.name, page, "payable to the company")
+        # company 2 charges its fees on the QR-bill: 500 + 25, company 1 does not
+        self.assertIn("525.00", "\n".join(qr_pages))
+
+    def test_company_per_debtor_and_company_per_invoice(self):
+        self.company2.tilbago_reminder_per_debtor = False
+        debtor = self._debtor("Epsitec SA")
+        moves = self._invoices_of_both(debtor)
+        # the preview: company 1's reminder of the debtor, then company 2's per invoice
+        selected = moves[self.company] | moves[self.company2]
+        action = selected.with_context(tilbago_today=RUN_DAY).action_tilbago_preview_reminder()
+        preview = self.env["tilbago.reminder.preview"].browse(action["res_id"])
+        self.assertEqual(preview.partner_id, debtor)
+        self.assertFalse(preview.move_id, "company 1 reminds the debtor")
+        for move in moves[self.company]:
+            self.assertIn(move.name, preview.body)
+        for move in moves[self.company2]:
+            self.assertNotIn(move.name, preview.body, "company 2 reminds per invoice")
+        self.assertIn("300.00", preview.body)
+        preview.company_id = self.company2
+        self.assertEqual(preview.invoice_ids, moves[self.company2])
+        for move in moves[self.company2]:
+            preview.move_id = move
+            self.assertIn(move.name, preview.subject, "the invoice's own reminder")
+        self._run(RUN_DAY)
+        posted = debtor.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertEqual(len(posted), 1, "company 1's reminder per debtor only")
+        self.assertEqual(posted.record_company_id, self.company)
+        for move in moves[self.company]:
+            self.assertIn(move.name, posted.body)
+            self.assertFalse(self._reminder_messages(move))
+        for move in moves[self.company2]:
+            self.assertNotIn(move.name, posted.body)
+            message = self._reminder_messages(move)
+            self.assertEqual(len(message), 1, "company 2 reminds per invoice")
+            self.assertEqual(move.tilbago_reminder_ids.message_id, message)
+        self.assertIn("300.00", posted.body)
+        self.assertNotIn("900.00", posted.body)
+        self.assertEqual(set(moves[self.company].tilbago_reminder_ids.mapped("per_debtor")),
+                         {True})
+        self.assertEqual(set(moves[self.company2].tilbago_reminder_ids.mapped("per_debtor")),
+                         {False})
+
+    def test_preview_one_reminder_per_company_and_debtor(self):
+        debtor = self._debtor("Epsitec SA")
+        moves = self._invoices_of_both(debtor)
+        selected = moves[self.company][:1] | moves[self.company2][:1]
+        action = selected.with_context(tilbago_today=RUN_DAY).action_tilbago_preview_reminder()
+        preview = self.env["tilbago.reminder.preview"].browse(action["res_id"])
+        # as it opens: company 1's reminder of the debtor, its invoices only
+        self.assertEqual(preview.partner_id, debtor)
+        for move in moves[self.company2]:
+            self.assertNotIn(move.name, preview.body)
+        self.assertIn("300.00", preview.body)
+        self.assertEqual(preview.company_ids, self.company | self.company2)
+        self.assertEqual(preview.partner_ids, debtor)
+        shown = {}
+        for company, other, total in ((self.company, self.company2, "300.00"),
+                                      (self.company2, self.company, "900.00")):
+            preview.company_id = company
+            self.assertEqual(preview.partner_id, debtor)
+            self.assertFalse(preview.move_id, "the debtor's reminder, not an invoice's")
+            shown[company] = preview.body
+            for move in moves[company]:
+                self.assertIn(move.name, preview.body)
+            for move in moves[other]:
+                self.assertNotIn(move.name, preview.body)
+            self.assertIn(total, preview.body)
+            self.assertIn(company.name, preview.body)
+            run = preview.action_print_letter()["data"]["tilbago_run"]
+            self.assertEqual(run["company"], company.id)
+            self.assertEqual({row[0] for row in run["lines"][str(debtor.id)]},
+                             set(moves[company].ids))
+        self.assertFalse((moves[self.company] | moves[self.company2]).tilbago_reminder_ids)
+        # what the run then sends, company by company
+        self._run(RUN_DAY)
+        posted = debtor.message_ids.filtered(lambda m: m.message_type == "comment")
+        for company in (self.company, self.company2):
+            message = posted.filtered(lambda m, c=company: m.record_company_id == c)
+            for move in moves[company]:
+                self.assertIn(move.name, message.body)
+                self.assertIn(move.name, shown[company])
+
+    def test_queries_of_two_companies_do_not_grow_with_the_debtor_invoices(self):
+        """A debtor of both companies with 3 invoices in each, then 6 in each: the
+        same queries (one composer per company, not per invoice)."""
+        expected = None
+        for size in (2, 3, 6):
+            debtor = self._debtor(f"Size{size} AG")
+            moves = self.env["account.move"]
+            for company in (self.company, self.company2):
+                for _index in range(size):
+                    moves |= self._invoice(partner=debtor, company=company)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            with self.assertQueryCount(expected or 2 * QUERIES_PER_DEBTOR_MAX, flush=False):
+                self._run(RUN_DAY)
+                self.env.flush_all()
+            if size == 3:
+                expected = self.env.cr.sql_log_count - before
+            self.assertEqual(len(moves.tilbago_reminder_ids), 2 * size)
+            self.assertEqual(
+                len(debtor.message_ids.filtered(lambda m: m.message_type == "comment")), 2
+            )
+            moves.write({"tilbago_no_reminder": True})
 
 
 @tagged("post_install", "-at_install")
