@@ -8,8 +8,10 @@ database where l10n_ch_tilbago is installed, then, for each path, copies that pr
 database again and times one escalation run there exactly as the daily cron does it:
 ``_cron_tilbago_reminders`` batch after batch (``CRON_BATCH_SIZE`` invoices), each batch
 committed before the next one starts (Odoo 18's cron runner commits after every call).
-Same data, same machine, one run; it prints invoices per second, SQL queries per invoice
-and the ratio batch / former:
+Same data, same machine, one run; it prints invoices per second of wall time and of CPU
+time (this process, the wkhtmltopdf runs and the PostgreSQL backend: it hardly moves when
+other programs share the machine), SQL queries per invoice and the ratio batch / former
+in both:
 
 - ``old``: one ``message_post_with_source`` per invoice (the reminders as they were
   sent before the batch composer, reachable only through the context key
@@ -246,8 +248,26 @@ def warm_report_assets(env):
         env.cr.rollback()
 
 
+def cpu_seconds(cr):
+    """CPU time spent so far by this process (its threads and the wkhtmltopdf runs it
+    waited for) and by its PostgreSQL backend (read from /proc: the server runs on this
+    machine; 0 for it otherwise). Unlike wall time, it hardly moves when other programs
+    share the CPU, so the ratio of two paths measured at different moments stays fair."""
+    times = os.times()
+    own = times.user + times.system + times.children_user + times.children_system
+    cr.execute("SELECT pg_backend_pid()")
+    try:
+        with open(f"/proc/{cr.fetchone()[0]}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        backend = 0.0
+    return own + backend
+
+
 def timed_run(env, batch_size, progress=0):
-    """All batches of one cron run, each committed; returns (invoices, seconds, queries).
+    """All batches of one cron run, each committed; returns (invoices, seconds, queries,
+    CPU seconds).
 
     With ``progress``, prints the rate of each ``progress`` invoices as it goes (the
     time per invoice along a long run)."""
@@ -255,6 +275,7 @@ def timed_run(env, batch_size, progress=0):
     cr = env.cr
     done_total = 0
     queries0 = cr.sql_log_count
+    cpu0 = cpu_seconds(cr)
     start = time.perf_counter()
     mark = (0, start, queries0)
     while True:
@@ -272,7 +293,8 @@ def timed_run(env, batch_size, progress=0):
         if not remaining:
             break
     seconds = time.perf_counter() - start
-    return done_total, seconds, cr.sql_log_count - queries0
+    queries = cr.sql_log_count - queries0
+    return done_total, seconds, queries, cpu_seconds(cr) - cpu0
 
 
 def run_path(env, count, path, batch_size, litigation, progress=0):
@@ -282,13 +304,13 @@ def run_path(env, count, path, batch_size, litigation, progress=0):
     )
 
     path_env = env(context=dict(env.context, **{OLD_PATH_CONTEXT_KEY: path == "old"}))
-    n1, s1, q1 = timed_run(path_env, batch_size, progress)
+    n1, s1, q1, c1 = timed_run(path_env, batch_size, progress)
     assert n1 == count, (n1, count)
     env.cr.execute(
         "SELECT count(*) FROM mail_mail WHERE state = 'outgoing'"
     )
     mails = env.cr.fetchone()[0]
-    rows = [(f"{path}: reminder 1 (e-mail/print, chatter)", n1, s1, q1, mails)]
+    rows = [(f"{path}: reminder 1 (e-mail/print, chatter)", n1, s1, q1, c1, mails)]
     if litigation:
         moves = env["account.move"].search([("tilbago_reminder_state", "=", "reminder")])
         last_level = env.company.tilbago_reminder_level_ids[-1]
@@ -300,9 +322,9 @@ def run_path(env, count, path, batch_size, litigation, progress=0):
         )
         env.cr.commit()
         env.invalidate_all()
-        n2, s2, q2 = timed_run(env, batch_size)
+        n2, s2, q2, c2 = timed_run(env, batch_size)
         assert n2 == count, (n2, count)
-        rows.append(("last reminder -> litigation", n2, s2, q2, None))
+        rows.append(("last reminder -> litigation", n2, s2, q2, c2, None))
     return rows
 
 
@@ -351,7 +373,7 @@ def main():
           f"never sent (PDF to render): {int(args.never_sent * 100)} %, "
           f"load average before: {os.getloadavg()[0]:.2f}")
     print(f"{'N':>7}  {'run':<42} {'invoices/s':>10} {'queries/invoice':>16} "
-          f"{'seconds':>8} {'mails':>7}")
+          f"{'seconds':>8} {'mails':>7} {'invoices/CPU-s':>15}")
     for count in args.n:
         prep = f"{args.database}_benchprep_{os.getpid()}"
         db_service.exp_duplicate_database(args.database, prep)
@@ -375,18 +397,20 @@ def main():
                         rows = run_path(env, count, path, batch_size,
                                         args.litigation and index == len(args.paths) - 1,
                                         args.progress)
-                        for label, done, seconds, queries, mails in rows:
-                            speeds.setdefault(path, done / seconds)
+                        for label, done, seconds, queries, cpu, mails in rows:
+                            speeds.setdefault(path, (done / seconds, done / cpu))
                             print(f"{count:>7}  {label:<42} {done / seconds:>10.1f} "
                                   f"{queries / done:>16.1f} {seconds:>8.1f} "
                                   f"{mails if mails is not None else '':>7} "
+                                  f"{done / cpu:>15.1f} "
                                   f"load {os.getloadavg()[0]:.2f}", flush=True)
                 finally:
                     close(scratch)
                     db_service.exp_drop(scratch)
             if "old" in speeds and "new" in speeds:
-                print(f"{count:>7}  ratio new / old: {speeds['new'] / speeds['old']:.2f}",
-                      flush=True)
+                print(f"{count:>7}  ratio new / old: "
+                      f"{speeds['new'][0] / speeds['old'][0]:.2f} (wall time), "
+                      f"{speeds['new'][1] / speeds['old'][1]:.2f} (CPU time)", flush=True)
         finally:
             close(prep)
             db_service.exp_drop(prep)
